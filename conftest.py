@@ -1,0 +1,3 @@
+"""The harness is a pytest plugin; this file only loads it."""
+
+pytest_plugins = ["harness.pytest_plugin"]

@@ -1,0 +1,208 @@
+"""Run a scenario in a fresh interpreter and collect what it did.
+
+The scenario is the leader of a new process group (a new session), so every
+process it starts, orphans included, can be found and killed as one tree
+when the run ends, hits its deadline or is interrupted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from harness.mplog import MpLog
+from harness.trace import Trace
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DEADLINE = 30.0  # seconds; scenarios bound their own waits at 20 s
+
+
+class HarnessError(Exception):
+    """A run could not be made at all (no such interpreter, bad scenario)."""
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything that makes one run differ from another: the cache key."""
+
+    scenario: str
+    start_method: str
+    variant: str | None = None
+    params: tuple[tuple[str, str], ...] = ()
+    python: str = sys.executable
+    python_flags: tuple[str, ...] = ()
+    deadline: float = DEFAULT_DEADLINE
+
+    def argv(self, trace_path: Path) -> list[str]:
+        args = [self.python, *self.python_flags, "-m", f"scenarios.{self.scenario}"]
+        args += ["--start-method", self.start_method, "--trace", str(trace_path)]
+        if self.variant:
+            args += ["--variant", self.variant]
+        for key, value in self.params:
+            args += [f"--{key}", value]
+        return args
+
+    def label(self) -> str:
+        extra = "".join(f" --{k} {v}" for k, v in self.params)
+        flags = "".join(f"{f} " for f in self.python_flags)
+        variant = f" --variant {self.variant}" if self.variant else ""
+        return f"{flags}-m scenarios.{self.scenario} --start-method {self.start_method}{variant}{extra}"
+
+    def key(self) -> str:
+        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    spec: RunSpec
+    returncode: int | None
+    stdout: str
+    stderr: str
+    trace_text: str
+    duration: float
+    timed_out: bool = False
+    leftovers: tuple[int, ...] = ()  # pids still alive after the run; killed
+    trace: Trace = field(init=False, compare=False, repr=False)
+    log: MpLog = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "trace", Trace.parse(self.trace_text))
+        object.__setattr__(self, "log", MpLog.parse(self.stderr))
+
+    @property
+    def stdout_lines(self) -> list[str]:
+        return self.stdout.splitlines()
+
+    @property
+    def python_version(self) -> tuple[int, ...]:
+        """Version of the interpreter that ran the scenario, from its trace."""
+        return tuple(self.trace.one("scenario-start", "MainProcess")["python"]["version"])
+
+    def to_json(self) -> str:
+        raw = {k: getattr(self, k) for k in ("returncode", "stdout", "stderr", "trace_text", "duration", "timed_out")}
+        raw["leftovers"] = list(self.leftovers)
+        raw["spec"] = asdict(self.spec)
+        return json.dumps(raw)
+
+    @classmethod
+    def from_json(cls, text: str) -> RunResult:
+        raw = json.loads(text)
+        spec = raw.pop("spec")
+        spec["params"] = tuple(tuple(p) for p in spec["params"])
+        spec["python_flags"] = tuple(spec["python_flags"])
+        raw["leftovers"] = tuple(raw["leftovers"])
+        return cls(spec=RunSpec(**spec), **raw)
+
+    def transcript(self) -> str:
+        """What a reader would have seen, for failure reports."""
+        parts = [f"$ python {self.spec.label()}", f"exit status: {self.returncode}"]
+        if self.timed_out:
+            parts.append(f"TIMED OUT after {self.spec.deadline:.0f} s; the process tree was killed")
+        if self.leftovers:
+            parts.append(f"processes left behind (killed): {list(self.leftovers)}")
+        parts += ["--- stdout ---", self.stdout.rstrip(), "--- stderr ---", self.stderr.rstrip()]
+        parts += ["--- trace ---", self.trace.render()]
+        return "\n".join(parts)
+
+
+def run(spec: RunSpec) -> RunResult:
+    """Run ``spec`` once; never leaves a process of the run behind."""
+    with tempfile.TemporaryDirectory(prefix="mpspec-") as tmp:
+        trace_path = Path(tmp) / "trace.jsonl"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MPSPEC_")}
+        env["PYTHONIOENCODING"] = "utf-8"
+        started = time.monotonic()
+        try:
+            proc = subprocess.Popen(
+                spec.argv(trace_path),
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                # Own process group, so the whole tree can be killed as one.
+                start_new_session=os.name != "nt",
+                creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
+            )
+        except OSError as exc:
+            raise HarnessError(f"cannot start interpreter {spec.python!r}: {exc.strerror or exc}") from None
+        timed_out = False
+        try:
+            out, err = proc.communicate(timeout=spec.deadline)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            kill_tree(proc)
+            out, err = proc.communicate()
+        finally:
+            # Also on KeyboardInterrupt or a pytest-timeout signal.
+            leftovers = kill_tree(proc)
+        return RunResult(
+            spec=spec,
+            returncode=proc.returncode,
+            stdout=out.decode("utf-8", "replace"),
+            stderr=err.decode("utf-8", "replace"),
+            trace_text=trace_path.read_text(encoding="utf-8") if trace_path.exists() else "",
+            duration=time.monotonic() - started,
+            timed_out=timed_out,
+            leftovers=tuple(leftovers),
+        )
+
+
+def group_members(pgid: int) -> list[int]:
+    """Live pids in process group ``pgid`` (Linux /proc; elsewhere a probe)."""
+    proc = Path("/proc")
+    if proc.is_dir():
+        members = []
+        for entry in proc.iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            # fields[0] is the state; a zombie has exited and only awaits reaping.
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                members.append(int(entry.name))
+        return members
+    try:
+        os.killpg(pgid, 0)
+    except (ProcessLookupError, PermissionError):
+        return []
+    return [pgid]
+
+
+EXIT_GRACE = 2.0  # seconds a process that closed its output gets to finish exiting
+
+
+def _still_alive(proc: subprocess.Popen[bytes]) -> list[int]:
+    """Group members other than the reaped leader, after a short grace period:
+    an orphan closes stdout a moment before it is gone."""
+    grace_ends = time.monotonic() + (EXIT_GRACE if proc.returncode is not None else 0.0)
+    while True:
+        alive = [pid for pid in group_members(proc.pid) if pid != proc.pid or proc.returncode is None]
+        if not alive or time.monotonic() >= grace_ends:
+            return alive
+        time.sleep(0.01)
+
+
+def kill_tree(proc: subprocess.Popen[bytes]) -> list[int]:
+    """Kill every process of the run's group; return the pids that were alive."""
+    if os.name == "nt":  # pragma: no cover - Windows
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True)
+        return []
+    alive = _still_alive(proc)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    if proc.returncode is None:
+        proc.wait()
+    return alive

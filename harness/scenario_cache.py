@@ -1,0 +1,32 @@
+"""Runs shared by every test (and every xdist worker) of one pytest session.
+
+Many tests assert on one run; the first to ask runs it, the others read the
+stored result.  A file lock per run key keeps two workers from running the
+same scenario at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from filelock import FileLock
+
+from harness.runner import RunResult, RunSpec, run
+
+
+class RunCache:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def get(self, spec: RunSpec) -> RunResult:
+        key = spec.key()
+        stored = self.directory / f"{key}.json"
+        with FileLock(str(self.directory / f"{key}.lock")):
+            if stored.exists():
+                return RunResult.from_json(stored.read_text(encoding="utf-8"))
+            result = run(spec)
+            tmp = stored.with_suffix(".tmp")
+            tmp.write_text(result.to_json(), encoding="utf-8")
+            tmp.replace(stored)
+            return result

@@ -1,0 +1,74 @@
+"""The structured trace a scenario writes: one JSON object per line."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+
+class TraceFormatError(ValueError):
+    """A trace line is not the JSON object the scenarios write."""
+
+
+@dataclass(frozen=True)
+class TraceEvent:
+    seq: int
+    pid: int
+    process: str
+    event: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+
+@dataclass(frozen=True)
+class Trace:
+    events: tuple[TraceEvent, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Trace:
+        events = []
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+                events.append(TraceEvent(raw["seq"], raw["pid"], raw["process"], raw["event"], raw.get("data", {})))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise TraceFormatError(f"trace line {number}: {exc}: {line[:200]}") from exc
+        return cls(tuple(sorted(events, key=lambda e: e.seq)))
+
+    @classmethod
+    def read(cls, path: Path) -> Trace:
+        return cls.parse(path.read_text(encoding="utf-8")) if path.exists() else cls(())
+
+    def __iter__(self) -> Iterator[TraceEvent]:
+        return iter(self.events)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def named(self, event: str, process: str | None = None) -> list[TraceEvent]:
+        """Events called ``event`` (of ``process`` when given), in sequence order."""
+        return [e for e in self.events if e.event == event and (process is None or e.process == process)]
+
+    def one(self, event: str, process: str | None = None) -> TraceEvent:
+        """The single event called ``event``; an AssertionError names what was found."""
+        found = self.named(event, process)
+        where = f" of {process}" if process else ""
+        assert len(found) == 1, f"expected one {event!r} event{where}, found {len(found)}: {found}"
+        return found[0]
+
+    def processes(self) -> list[str]:
+        """Process names in order of their first event."""
+        seen: dict[str, None] = {}
+        for e in self.events:
+            seen.setdefault(e.process, None)
+        return list(seen)
+
+    def render(self) -> str:
+        """Readable form for failure reports."""
+        return "\n".join(f"{e.seq:3d} {e.process:<16} {e.pid:>7} {e.event} {json.dumps(e.data)}" for e in self.events)

@@ -1,0 +1,74 @@
+"""Command line shared by the scenarios.
+
+``run_main`` parses ``--start-method``, ``--variant`` and ``--trace``, selects
+the start method the way the document's code sees it
+(``multiprocessing.set_start_method`` and plain ``multiprocessing.Process``, so
+children are named ``Process-N``), then calls the chosen variant.
+"""
+
+import argparse
+import multiprocessing
+import os
+import sys
+
+from scenarios._trace import TRACE_ENV, emit, interpreter
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """Bad input gets one line on stderr and exit status 2, not a usage dump."""
+
+    def error(self, message):
+        self.exit(2, "%s: error: %s\n" % (self.prog, message))
+
+
+def run_main(description, variants, add_arguments=None, argv=None):
+    """Run one of ``variants`` (name -> callable taking the parsed args)."""
+    names = list(variants)
+    parser = _OneLineParser(
+        prog="python -m " + _module_name(),
+        description=description,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--start-method",
+        choices=multiprocessing.get_all_start_methods(),
+        help="how children are started (default: the platform's default)",
+    )
+    parser.add_argument("--variant", choices=names, default=names[0], help="default: %(default)s")
+    parser.add_argument("--trace", metavar="FILE", help="append a JSON-lines trace to FILE")
+    if add_arguments is not None:
+        add_arguments(parser)
+    args = parser.parse_args(argv)
+    if args.trace:
+        os.environ[TRACE_ENV] = os.path.abspath(args.trace)
+    if args.start_method:
+        # force=True: a spawned child re-runs unguarded top-level code (see the
+        # main_guard scenario) and must reach the point the document is about.
+        multiprocessing.set_start_method(args.start_method, force=True)
+    emit(
+        "scenario-start",
+        variant=args.variant,
+        start_method=multiprocessing.get_start_method(),
+        python=interpreter(),
+        optimize=sys.flags.optimize,
+    )
+    variants[args.variant](args)
+
+
+def _module_name():
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    return spec.name if spec is not None else os.path.basename(sys.argv[0])
+
+
+# Upper bound for every wait inside a scenario: a scenario never hangs on its
+# own, and the harness's deadline (longer) kills whatever is left.
+WAIT_LIMIT = 20.0
+
+
+def wait_for(event, what):
+    """Wait for ``event``; record a ``wait-timeout`` instead of hanging."""
+    if not event.wait(WAIT_LIMIT):
+        emit("wait-timeout", waiting_for=what)
+        return False
+    return True

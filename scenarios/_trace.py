@@ -1,0 +1,70 @@
+"""Structured trace shared by the scenarios.
+
+Every process of a scenario appends JSON lines to one file named by the
+environment variable ``MPSPEC_TRACE``.  The channel is a plain file guarded by
+an OS file lock, so it does not depend on any multiprocessing primitive that a
+scenario puts under test.  Children inherit the variable under every start
+method, because the environment is copied to each new process.
+"""
+
+import json
+import multiprocessing
+import os
+import sys
+
+TRACE_ENV = "MPSPEC_TRACE"
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows CI only
+    import msvcrt
+
+    def _lock(f):
+        f.seek(0)
+        msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)
+
+    def _unlock(f):
+        f.seek(0)
+        msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock(f):
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+
+    def _unlock(f):
+        fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def emit(event, text=None, **data):
+    """Record ``event`` in the trace; print ``text`` as a transcript line.
+
+    The sequence number is the number of lines already in the file, read
+    under the lock, so it orders events of all processes globally.
+    """
+    if text is not None:
+        print(text, flush=True)
+    path = os.environ.get(TRACE_ENV)
+    if not path:
+        return
+    record = {
+        "pid": os.getpid(),
+        "process": multiprocessing.current_process().name,
+        "event": event,
+        "data": data,
+    }
+    with open(path, "a+b") as f:
+        _lock(f)
+        try:
+            f.seek(0)
+            record["seq"] = f.read().count(b"\n")
+            f.seek(0, os.SEEK_END)
+            f.write(json.dumps(record, sort_keys=True).encode("utf-8") + b"\n")
+            f.flush()
+        finally:
+            _unlock(f)
+
+
+def interpreter():
+    """Implementation and version of the running Python, for the trace header."""
+    impl = sys.implementation.name
+    return {"implementation": impl, "version": list(sys.version_info[:3])}
