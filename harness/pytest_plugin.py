@@ -67,6 +67,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if claim_id not in CLAIMS:
             unknown.append(f"{item.nodeid}: unknown claim {claim_id!r}")
             continue
+        # `pytest -k LOG-04` selects a claim's tests; `-k LOG` a whole section.
+        item.extra_keyword_matches.update({claim_id, CLAIMS[claim_id].section.key})
         callspec = getattr(item, "callspec", None)
         claimed[claim_id].add(callspec.params.get("start_method", "") if callspec else "")
     config.stash[CLAIMED] = claimed
@@ -125,7 +127,7 @@ def run_scenario(request: pytest.FixtureRequest, _run_cache: RunCache) -> Scenar
             params=tuple(sorted((k.replace("_", "-"), str(v)) for k, v in params.items())),
             python_flags=tuple(python_flags),
         )
-        result = _run_cache.get(spec)
+        result = _run_cache.get(spec, on_interrupt=runs.append)
         runs.append(result)
         if result.timed_out:
             pytest.fail(f"scenario timed out after {spec.deadline:.0f} s: {spec.label()}", pytrace=False)
@@ -148,9 +150,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def mp_log_capture() -> Iterator[Callable[[], MpLog]]:
     """Capture this process's own multiprocessing log records.
 
-    ``caplog`` cannot: the multiprocessing logger does not propagate.  The
-    logger's level, handlers and propagate flag, and the flag that tells
-    children to log to stderr, are restored afterwards.
+    The multiprocessing logger does not propagate, so ``caplog`` sees its
+    records only on pytest 9+ and only if the logger existed before the test
+    started.  This works either way; the logger's level, handlers and
+    propagate flag, and the flag that tells children to log to stderr, are
+    restored afterwards.
     """
     logger = multiprocessing.get_logger()
     # util._log_to_stderr tells spawned children to call log_to_stderr() too.

@@ -18,12 +18,14 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from harness.mplog import MpLog
 from harness.trace import Trace
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEADLINE = 30.0  # seconds; scenarios bound their own waits at 20 s
+EXIT_GRACE = 1.0  # seconds a process that closed its output gets to finish exiting
 
 
 class HarnessError(Exception):
@@ -70,6 +72,7 @@ class RunResult:
     trace_text: str
     duration: float
     timed_out: bool = False
+    interrupted: bool = False
     leftovers: tuple[int, ...] = ()  # pids still alive after the run; killed
     trace: Trace = field(init=False, compare=False, repr=False)
     log: MpLog = field(init=False, compare=False, repr=False)
@@ -88,7 +91,10 @@ class RunResult:
         return tuple(self.trace.one("scenario-start", "MainProcess")["python"]["version"])
 
     def to_json(self) -> str:
-        raw = {k: getattr(self, k) for k in ("returncode", "stdout", "stderr", "trace_text", "duration", "timed_out")}
+        raw = {
+            k: getattr(self, k)
+            for k in ("returncode", "stdout", "stderr", "trace_text", "duration", "timed_out", "interrupted")
+        }
         raw["leftovers"] = list(self.leftovers)
         raw["spec"] = asdict(self.spec)
         return json.dumps(raw)
@@ -107,6 +113,8 @@ class RunResult:
         parts = [f"$ python {self.spec.label()}", f"exit status: {self.returncode}"]
         if self.timed_out:
             parts.append(f"TIMED OUT after {self.spec.deadline:.0f} s; the process tree was killed")
+        if self.interrupted:
+            parts.append("INTERRUPTED; the process tree was killed")
         if self.leftovers:
             parts.append(f"processes left behind (killed): {list(self.leftovers)}")
         parts += ["--- stdout ---", self.stdout.rstrip(), "--- stderr ---", self.stderr.rstrip()]
@@ -114,8 +122,17 @@ class RunResult:
         return "\n".join(parts)
 
 
-def run(spec: RunSpec) -> RunResult:
-    """Run ``spec`` once; never leaves a process of the run behind."""
+def run(
+    spec: RunSpec,
+    exit_grace: float = EXIT_GRACE,
+    on_interrupt: Callable[[RunResult], None] | None = None,
+) -> RunResult:
+    """Run ``spec`` once; never leaves a process of the run behind.
+
+    If the wait is interrupted (Ctrl-C, a pytest-timeout signal), the tree is
+    killed, ``on_interrupt`` gets what the run printed so far, and the
+    interruption propagates.
+    """
     with tempfile.TemporaryDirectory(prefix="mpspec-") as tmp:
         trace_path = Path(tmp) / "trace.jsonl"
         env = {k: v for k, v in os.environ.items() if not k.startswith("MPSPEC_")}
@@ -135,26 +152,31 @@ def run(spec: RunSpec) -> RunResult:
             )
         except OSError as exc:
             raise HarnessError(f"cannot start interpreter {spec.python!r}: {exc.strerror or exc}") from None
-        timed_out = False
+
+        def result(out: bytes, err: bytes, **outcome: Any) -> RunResult:
+            return RunResult(
+                spec=spec,
+                returncode=proc.returncode,
+                stdout=out.decode("utf-8", "replace"),
+                stderr=err.decode("utf-8", "replace"),
+                trace_text=trace_path.read_text(encoding="utf-8") if trace_path.exists() else "",
+                duration=time.monotonic() - started,
+                **outcome,
+            )
+
         try:
             out, err = proc.communicate(timeout=spec.deadline)
         except subprocess.TimeoutExpired:
-            timed_out = True
-            kill_tree(proc)
+            kill_tree(proc, 0.0)
             out, err = proc.communicate()
-        finally:
-            # Also on KeyboardInterrupt or a pytest-timeout signal.
-            leftovers = kill_tree(proc)
-        return RunResult(
-            spec=spec,
-            returncode=proc.returncode,
-            stdout=out.decode("utf-8", "replace"),
-            stderr=err.decode("utf-8", "replace"),
-            trace_text=trace_path.read_text(encoding="utf-8") if trace_path.exists() else "",
-            duration=time.monotonic() - started,
-            timed_out=timed_out,
-            leftovers=tuple(leftovers),
-        )
+            return result(out, err, timed_out=True)
+        except BaseException:
+            kill_tree(proc, 0.0)
+            out, err = proc.communicate()
+            if on_interrupt is not None:
+                on_interrupt(result(out, err, interrupted=True))
+            raise
+        return result(out, err, leftovers=tuple(kill_tree(proc, exit_grace)))
 
 
 def group_members(pgid: int) -> list[int]:
@@ -181,13 +203,14 @@ def group_members(pgid: int) -> list[int]:
     return [pgid]
 
 
-EXIT_GRACE = 2.0  # seconds a process that closed its output gets to finish exiting
+KILL_WAIT = 5.0  # seconds for killed processes to disappear
 
 
-def _still_alive(proc: subprocess.Popen[bytes]) -> list[int]:
-    """Group members other than the reaped leader, after a short grace period:
-    an orphan closes stdout a moment before it is gone."""
-    grace_ends = time.monotonic() + (EXIT_GRACE if proc.returncode is not None else 0.0)
+def _still_alive(proc: subprocess.Popen[bytes], grace: float) -> list[int]:
+    """Group members other than the reaped leader, polled for up to ``grace``
+    seconds until none is left (an orphan closes its output a moment before
+    it is gone; a killed process takes a moment to die)."""
+    grace_ends = time.monotonic() + grace
     while True:
         alive = [pid for pid in group_members(proc.pid) if pid != proc.pid or proc.returncode is None]
         if not alive or time.monotonic() >= grace_ends:
@@ -195,14 +218,18 @@ def _still_alive(proc: subprocess.Popen[bytes]) -> list[int]:
         time.sleep(0.01)
 
 
-def kill_tree(proc: subprocess.Popen[bytes]) -> list[int]:
-    """Kill every process of the run's group; return the pids that were alive."""
+def kill_tree(proc: subprocess.Popen[bytes], grace: float) -> list[int]:
+    """Kill every process of the run's group; return the pids still alive
+    after ``grace`` seconds."""
     if os.name == "nt":  # pragma: no cover - Windows
         subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True)
         return []
-    alive = _still_alive(proc)
+    alive = _still_alive(proc, grace)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
     if proc.returncode is None:
         proc.wait()
+    # SIGKILL is delivered asynchronously: return only once the group is gone.
+    if _still_alive(proc, KILL_WAIT):
+        raise HarnessError(f"process group {proc.pid} survived SIGKILL for {KILL_WAIT:.0f} s")
     return alive

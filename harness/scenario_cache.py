@@ -8,6 +8,7 @@ same scenario at once.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from filelock import FileLock
 
@@ -19,13 +20,13 @@ class RunCache:
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
 
-    def get(self, spec: RunSpec) -> RunResult:
+    def get(self, spec: RunSpec, on_interrupt: Callable[[RunResult], None] | None = None) -> RunResult:
         key = spec.key()
         stored = self.directory / f"{key}.json"
         with FileLock(str(self.directory / f"{key}.lock")):
             if stored.exists():
                 return RunResult.from_json(stored.read_text(encoding="utf-8"))
-            result = run(spec)
+            result = run(spec, on_interrupt=on_interrupt)
             tmp = stored.with_suffix(".tmp")
             tmp.write_text(result.to_json(), encoding="utf-8")
             tmp.replace(stored)

@@ -42,7 +42,10 @@ def emit(event, text=None, **data):
     under the lock, so it orders events of all processes globally.
     """
     if text is not None:
-        print(text, flush=True)
+        # One write per line: print() writes the text and the newline
+        # separately, and lines of several processes would interleave.
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
     path = os.environ.get(TRACE_ENV)
     if not path:
         return

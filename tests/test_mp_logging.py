@@ -4,6 +4,10 @@ Scenario ``mp_logging``: the parent calls log_to_stderr(), sets the level, start
 five children that print a count, and never calls join().
 """
 
+import logging
+import multiprocessing
+import multiprocessing.util
+
 import pytest
 
 from harness.runner import RunResult
@@ -66,6 +70,19 @@ def test_get_logger_is_the_configured_multiprocessing_logger(run_scenario, start
     }
     assert state["same_object"] is True
     assert state["after"]["level"] == 10
+
+
+@pytest.mark.claim("LOG-03")
+def test_get_logger_in_this_process_does_not_propagate(mp_log_capture):
+    """In-process too: log_to_stderr() returns get_logger()'s logger, whose records stay off the root logger."""
+    logger = multiprocessing.get_logger()
+    assert multiprocessing.log_to_stderr() is logger
+    assert logger.name == "multiprocessing"
+    assert logger.propagate == 0
+    logger.setLevel(logging.INFO)
+    multiprocessing.util.info("probe %d", 1)
+    multiprocessing.util.debug("below the level")
+    assert [(r.level, r.process, r.message) for r in mp_log_capture()] == [("INFO", "MainProcess", "probe 1")]
 
 
 @pytest.mark.claim("LOG-04")
