@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import multiprocessing.util
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Set
@@ -105,7 +106,9 @@ ScenarioRunner = Callable[..., RunResult]
 
 @pytest.fixture
 def run_scenario(request: pytest.FixtureRequest, _run_cache: RunCache) -> ScenarioRunner:
-    """``run_scenario(name, start_method, variant=None, python_flags=(), **params)``.
+    """``run_scenario(name, start_method, variant=None, python_flags=(), python=None, **params)``.
+
+    ``python`` is the interpreter that runs the scenario (default: this one).
 
     Returns the (session-cached) run.  A run that timed out or left processes
     behind fails the test; every run's transcript is attached to the report.
@@ -118,6 +121,7 @@ def run_scenario(request: pytest.FixtureRequest, _run_cache: RunCache) -> Scenar
         start_method: str,
         variant: str | None = None,
         python_flags: tuple[str, ...] = (),
+        python: str | None = None,
         **params: Any,
     ) -> RunResult:
         spec = RunSpec(
@@ -125,6 +129,7 @@ def run_scenario(request: pytest.FixtureRequest, _run_cache: RunCache) -> Scenar
             start_method=start_method,
             variant=variant,
             params=tuple(sorted((k.replace("_", "-"), str(v)) for k, v in params.items())),
+            python=python or sys.executable,
             python_flags=tuple(python_flags),
         )
         result = _run_cache.get(spec, on_interrupt=runs.append)

@@ -137,6 +137,9 @@ def run(
         trace_path = Path(tmp) / "trace.jsonl"
         env = {k: v for k, v in os.environ.items() if not k.startswith("MPSPEC_")}
         env["PYTHONIOENCODING"] = "utf-8"
+        # multiprocessing's own temp dirs (pymp-*) go here too, so they are
+        # removed even when a scenario's parent dies without cleaning up.
+        env["TMPDIR"] = tmp
         started = time.monotonic()
         try:
             proc = subprocess.Popen(

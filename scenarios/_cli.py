@@ -55,6 +55,13 @@ def run_main(description, variants, add_arguments=None, argv=None):
     variants[args.variant](args)
 
 
+def trace_from_argv():
+    """Point the trace at ``--trace FILE`` before run_main() parses it, so that
+    a module's top-level code (the main-guard scenarios) is traced as well."""
+    if TRACE_ENV not in os.environ and "--trace" in sys.argv[:-1]:
+        os.environ[TRACE_ENV] = os.path.abspath(sys.argv[sys.argv.index("--trace") + 1])
+
+
 def _module_name():
     main = sys.modules.get("__main__")
     spec = getattr(main, "__spec__", None)

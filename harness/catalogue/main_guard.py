@@ -1,7 +1,30 @@
 """Claims of the section: The __main__ guard (used by every example)."""
 
-from harness.claims import Claim, Section
+from harness.claims import Claim, Section, Verdict
 
 SECTION = Section("GUARD", "The __main__ guard (used by every example)", "__main__ 가드 (모든 예제에서 사용)")
 
-CLAIMS: tuple[Claim, ...] = ()
+CLAIMS: tuple[Claim, ...] = (
+    Claim(
+        "GUARD-01",
+        SECTION,
+        'Every example starts its processes under `if __name__ == "__main__":`; the guard is required, '
+        "since without it starting a child fails.",
+        '모든 예제는 `if __name__ == "__main__":` 아래에서 프로세스를 시작한다. 이 가드가 없으면 자식 '
+        "프로세스 시작이 실패하므로 꼭 필요하다.",
+        Verdict.CAVEAT,
+        "Needed under spawn (Windows, as in the document) and forkserver: the child re-runs the module's top "
+        "level and refuses to start a process (RuntimeError, child exit code 1); under fork it is not needed.",
+    ),
+    Claim(
+        "GUARD-02",
+        SECTION,
+        "With the guard the examples run under every start method: a spawned child imports the main module "
+        "again, but under another name, so only the parent runs the guarded block.",
+        "가드가 있으면 예제는 어떤 시작 방식에서도 동작한다: spawn으로 시작한 자식은 메인 모듈을 다시 "
+        "import하지만 다른 이름(__mp_main__)으로 하므로 가드 안의 코드는 부모만 실행한다.",
+        Verdict.HOLDS,
+        "spawn.prepare() runs the main module as '__mp_main__' in spawn and forkserver children; fork children "
+        "do not import it at all.",
+    ),
+)

@@ -1,0 +1,289 @@
+"""Section "Daemon Process": the daemon flag, join(), and who outlives whom at the parent's exit.
+
+Scenario ``daemon``: ``document`` is the section's example (a joined daemonic child printing a start
+and an end line); ``lifetime`` starts a daemonic Process-1 and a non-daemonic Process-2 and lets the
+parent end normally, by SIGKILL or by os._exit(); the other variants cover join(timeout), a daemon
+starting a child, a terminated child's own child, and setting the flag after start().
+"""
+
+import signal
+
+import pytest
+
+from harness.runner import RunResult
+from harness.trace import TraceEvent
+
+DAEMON, NON_DAEMON = "Process-1", "Process-2"
+NO_CHILDREN = "daemonic processes are not allowed to have children"
+TERMINATE_DAEMON = "calling terminate() for daemon "
+JOIN_PROCESS = "calling join() for process "
+EXIT_0 = "process exiting with exitcode 0"
+
+
+def sigterm_exitcode(r: RunResult, start_method: str) -> int:
+    """Exit code of a child ended by SIGTERM."""
+    # bpo-30589 (3.7): before it, a forkserver child's exit status came from a pipe
+    # the child writes itself; a child killed by a signal never writes it -> 255.
+    if start_method == "forkserver" and r.python_version < (3, 7):
+        return 255
+    return -signal.SIGTERM
+
+
+def exit_status(r: RunResult, name: str) -> TraceEvent:
+    """What the parent's last finalizer (priority -100) recorded about child ``name``."""
+    [event] = [e for e in r.trace.named("exit-status", "MainProcess") if e["name"] == name]
+    return event
+
+
+def assert_orphan_facts(event: TraceEvent, start_method: str, old_parent: int) -> None:
+    """The process outlived ``old_parent``; under fork/spawn it was re-parented, under forkserver its
+    parent is a fork server, not ``old_parent``, so nothing changed for it."""
+    if start_method == "forkserver":
+        assert event["ppid_at_start"] != old_parent
+        assert event["ppid_now"] == event["ppid_at_start"]
+    else:
+        assert event["ppid_at_start"] == old_parent
+        assert event["ppid_now"] != old_parent
+
+
+# --- DAEMON-01 / DAEMON-03: the non-daemonic child ----------------------------------------------
+
+
+@pytest.mark.claim("DAEMON-01")
+def test_non_daemonic_child_runs_after_main_returns_and_is_waited_for(run_scenario, start_method):
+    """The non-daemonic child is still running when main() returns and finishes before the parent's last step."""
+    r = run_scenario("daemon", start_method, variant="lifetime", parent_exit="normal")
+    assert r.returncode == 0
+    assert r.trace.named("wait-timeout") == []
+    main_returns = r.trace.one("main-returns", "MainProcess")
+    assert main_returns["children"][NON_DAEMON] == {"daemon": False, "alive": True}
+    released = r.trace.one("child-released", NON_DAEMON)
+    assert released.seq > main_returns.seq
+    status = exit_status(r, NON_DAEMON)
+    assert status.seq > released.seq
+    assert status["exitcode"] == 0
+    assert status["alive"] is False
+
+
+@pytest.mark.claim("DAEMON-01")
+def test_parent_exit_logs_join_then_child_finishes(run_scenario, start_method):
+    """The parent's exit code logs a join for the non-daemonic child, and the child exits after that line."""
+    r = run_scenario("daemon", start_method, variant="lifetime", parent_exit="normal")
+    join_line = r.log.index("MainProcess", JOIN_PROCESS + NON_DAEMON)
+    assert r.log.index("MainProcess", "process shutting down") < join_line
+    assert r.log.index(NON_DAEMON, EXIT_0) > join_line
+    assert r.stdout_lines[0] == "[Process-2] released by the parent; finishing"
+
+
+@pytest.mark.claim("DAEMON-03")
+def test_non_daemonic_child_is_not_terminated_at_parent_exit(run_scenario, start_method):
+    """At a normal exit only the daemon gets terminate(); the non-daemonic child ends by itself with 0."""
+    r = run_scenario("daemon", start_method, variant="lifetime", parent_exit="normal")
+    terminated = [m for m in r.log.messages("MainProcess") if m.startswith(TERMINATE_DAEMON)]
+    assert terminated == [TERMINATE_DAEMON + DAEMON]
+    assert r.trace.one("release-sent", "MainProcess")["name"] == NON_DAEMON
+    assert exit_status(r, NON_DAEMON)["exitcode"] == 0
+
+
+@pytest.mark.claim("DAEMON-03")
+def test_non_daemonic_child_runs_on_when_parent_is_killed(run_scenario, start_method):
+    """A parent killed by SIGKILL neither joins nor ends its non-daemonic child: the child runs on as an orphan."""
+    r = run_scenario("daemon", start_method, variant="lifetime", parent_exit="sigkill")
+    assert r.returncode == -signal.SIGKILL
+    main_returns = r.trace.one("main-returns", "MainProcess")
+    orphan = r.trace.one("orphaned", NON_DAEMON)
+    assert orphan.seq > main_returns.seq
+    assert orphan["daemon"] is False
+    assert_orphan_facts(orphan, start_method, main_returns.pid)
+    assert r.trace.named("exit-status") == []
+    assert "process shutting down" not in r.log.messages("MainProcess")
+    assert EXIT_0 in r.log.messages(NON_DAEMON)
+
+
+# --- DAEMON-02: the daemonic child ---------------------------------------------------------------
+
+
+@pytest.mark.claim("DAEMON-02")
+def test_daemon_is_terminated_at_normal_parent_exit(run_scenario, start_method):
+    """At a normal exit the parent logs terminate() for the daemon, which then ends by SIGTERM."""
+    r = run_scenario("daemon", start_method, variant="lifetime", parent_exit="normal")
+    assert r.returncode == 0
+    assert r.trace.one("main-returns", "MainProcess")["children"][DAEMON] == {"daemon": True, "alive": True}
+    assert TERMINATE_DAEMON + DAEMON in r.log.messages("MainProcess")
+    status = exit_status(r, DAEMON)
+    assert status["exitcode"] == sigterm_exitcode(r, start_method)
+    assert status["alive"] is False
+    assert r.trace.named("child-released", DAEMON) == []
+    assert r.trace.named("orphaned") == []
+    assert EXIT_0 not in r.log.messages(DAEMON)
+
+
+@pytest.mark.claim("DAEMON-02")
+def test_daemon_outlives_parent_killed_by_sigkill(run_scenario, start_method):
+    """A parent killed by SIGKILL runs no exit code: the daemon is not terminated and runs on as an orphan."""
+    r = run_scenario("daemon", start_method, variant="lifetime", parent_exit="sigkill")
+    assert r.returncode == -signal.SIGKILL
+    main_returns = r.trace.one("main-returns", "MainProcess")
+    orphan = r.trace.one("orphaned", DAEMON)
+    assert orphan.seq > main_returns.seq
+    assert orphan["daemon"] is True
+    assert_orphan_facts(orphan, start_method, main_returns.pid)
+    assert [m for m in r.log.messages("MainProcess") if m.startswith(TERMINATE_DAEMON)] == []
+    assert r.trace.named("exit-status") == []
+    assert EXIT_0 in r.log.messages(DAEMON)
+
+
+@pytest.mark.claim("DAEMON-02")
+def test_daemon_outlives_parent_leaving_by_os_exit(run_scenario, start_method):
+    """os._exit(0) skips atexit: the parent reports success, yet its daemon was never terminated."""
+    r = run_scenario("daemon", start_method, variant="lifetime", parent_exit="os_exit")
+    assert r.returncode == 0
+    main_returns = r.trace.one("main-returns", "MainProcess")
+    orphan = r.trace.one("orphaned", DAEMON)
+    assert orphan.seq > main_returns.seq
+    assert_orphan_facts(orphan, start_method, main_returns.pid)
+    assert "process shutting down" not in r.log.messages("MainProcess")
+    assert r.trace.named("exit-status") == []
+
+
+# --- DAEMON-04: the document's example -------------------------------------------------------------
+
+
+@pytest.mark.claim("DAEMON-04")
+def test_joined_daemon_prints_start_and_exit(run_scenario, start_method):
+    """The joined daemonic child prints "start" then "exit"; join() returns only after the end line."""
+    r = run_scenario("daemon", start_method, variant="document", join="yes")
+    assert r.returncode == 0
+    assert r.stdout_lines == ["start", "exit"]
+    assert r.trace.one("child-start", "background")["daemon"] is True
+    joining = r.trace.one("joining", "MainProcess")
+    child_exit = r.trace.one("child-exit", "background")
+    returned = r.trace.one("join-returned", "MainProcess")
+    assert joining.seq < child_exit.seq < returned.seq
+    assert returned["alive"] is False
+    assert returned["exitcode"] == 0
+
+
+@pytest.mark.claim("DAEMON-04")
+def test_unjoined_daemon_never_prints_exit(run_scenario, start_method):
+    """Without the join the same daemon is ended at the parent's exit before its end line."""
+    r = run_scenario("daemon", start_method, variant="document", join="no")
+    assert r.returncode == 0
+    code = sigterm_exitcode(r, start_method)
+    assert r.stdout_lines == ["start", "[background] at parent exit: exitcode %s" % code]
+    assert r.trace.named("child-exit") == []
+    assert r.trace.one("main-returns", "MainProcess")["alive"] is True
+    assert exit_status(r, "background")["exitcode"] == code
+
+
+# --- DAEMON-05: join() blocks ----------------------------------------------------------------------
+
+
+@pytest.mark.claim("DAEMON-05")
+def test_join_returns_only_after_the_child_ended(run_scenario, start_method):
+    """join() without timeout returns after the child's last action, with the child dead and exitcode 0."""
+    r = run_scenario("daemon", start_method, variant="join_timeout")
+    assert r.returncode == 0
+    releasing = r.trace.one("releasing", "MainProcess")
+    finished = r.trace.one("child-finishes", "Process-1")
+    returned = r.trace.one("join-returned", "MainProcess")
+    assert releasing.seq < finished.seq < returned.seq
+    assert returned["alive"] is False
+    assert returned["exitcode"] == 0
+
+
+@pytest.mark.claim("DAEMON-05")
+def test_join_with_timeout_returns_while_child_runs(run_scenario, start_method):
+    """join(timeout) gives up after the timeout: the child is still alive and has no exit code."""
+    r = run_scenario("daemon", start_method, variant="join_timeout")
+    timed = r.trace.one("timed-join-returned", "MainProcess")
+    assert timed["alive"] is True
+    assert timed["exitcode"] is None
+    assert timed["timeout"] == 0.05
+    assert timed["waited"] >= 0.05
+    assert r.trace.one("child-finishes", "Process-1").seq > timed.seq
+    assert r.stdout_lines[0] == "join(0.05) returned: alive=True exitcode=None"
+
+
+# --- DAEMON-06: no children for daemons ----------------------------------------------------------------
+
+
+@pytest.mark.claim("DAEMON-06")
+def test_daemonic_process_cannot_start_a_child(run_scenario, start_method):
+    """start() inside a daemonic process raises AssertionError with the fixed message; no grandchild runs."""
+    r = run_scenario("daemon", start_method, variant="daemon_child")
+    assert r.returncode == 0
+    refused = r.trace.one("start-refused", "Process-1")
+    assert refused["type"] == "AssertionError"
+    assert refused["message"] == NO_CHILDREN
+    assert refused["daemon"] is True
+    assert r.stdout_lines == ["[Process-1] AssertionError: " + NO_CHILDREN]
+    assert r.trace.named("grandchild-ran") == []
+    assert r.trace.one("child-joined", "MainProcess")["exitcode"] == 0
+
+
+@pytest.mark.claim("DAEMON-06")
+def test_python_O_removes_the_check(run_scenario, start_method):
+    """Under python -O the assert is gone: the daemonic process starts and joins a (daemonic) grandchild."""
+    r = run_scenario("daemon", start_method, variant="daemon_child", python_flags=("-O",))
+    assert r.returncode == 0
+    assert r.trace.one("scenario-start", "MainProcess")["optimize"] == 1
+    assert r.trace.named("start-refused") == []
+    assert r.trace.one("grandchild-ran", "Process-1:1")["daemon"] is True
+    joined = r.trace.one("grandchild-joined", "Process-1")
+    assert joined["exitcode"] == 0
+    assert joined["optimize"] == 1
+
+
+# --- DAEMON-07: why the rule exists -------------------------------------------------------------------
+
+
+@pytest.mark.claim("DAEMON-07")
+def test_terminating_a_child_does_not_reach_its_child(run_scenario, start_method):
+    """terminate() ends the child only; its own child outlives it and reports back to the top parent."""
+    r = run_scenario("daemon", start_method, variant="orphan_chain", middle="plain")
+    assert r.returncode == 0
+    assert r.trace.one("middle-terminated", "MainProcess")["exitcode"] == sigterm_exitcode(r, start_method)
+    ready = r.trace.one("grandchild-ready", "Process-1:1")
+    orphan = r.trace.one("grandchild-orphaned", "Process-1:1")
+    assert orphan.seq > r.trace.one("chain-ready", "MainProcess").seq
+    assert_orphan_facts(orphan, start_method, ready["middle_pid"])
+    assert r.trace.one("grandchild-report", "MainProcess")["report"] == ["orphaned", orphan.pid]
+    assert r.trace.named("middle-finished-normally") == []
+
+
+@pytest.mark.claim("DAEMON-07")
+def test_daemon_ended_at_exit_would_orphan_its_child(run_scenario, start_method):
+    """With the check removed (-O), the parent's exit terminates the daemon and its child is left an orphan."""
+    r = run_scenario("daemon", start_method, variant="orphan_chain", middle="daemon", python_flags=("-O",))
+    assert r.returncode == 0
+    assert r.trace.one("middle-starts-grandchild", "Process-1")["daemon"] is True
+    ready = r.trace.one("grandchild-ready", "Process-1:1")
+    assert TERMINATE_DAEMON + "Process-1" in r.log.messages("MainProcess")
+    assert exit_status(r, "Process-1")["exitcode"] == sigterm_exitcode(r, start_method)
+    orphan = r.trace.one("grandchild-orphaned", "Process-1:1")
+    assert orphan.seq > r.trace.one("main-returns", "MainProcess").seq
+    assert_orphan_facts(orphan, start_method, ready["middle_pid"])
+    assert r.trace.one("grandchild-report", "MainProcess")["report"] == ["orphaned", orphan.pid]
+
+
+# --- DAEMON-08: the flag before start() ----------------------------------------------------------------
+
+
+@pytest.mark.claim("DAEMON-08")
+def test_daemon_flag_set_before_start_reaches_the_child(run_scenario, start_method):
+    """A flag set before start() is what the child sees as its own daemon flag."""
+    r = run_scenario("daemon", start_method, variant="late_flag")
+    assert r.trace.one("child-flag", "Process-1")["daemon"] is True
+
+
+@pytest.mark.claim("DAEMON-08")
+def test_daemon_flag_cannot_be_set_after_start(run_scenario, start_method):
+    """Setting the flag after start() raises AssertionError 'process has already started'; nothing changes."""
+    r = run_scenario("daemon", start_method, variant="late_flag")
+    assert r.returncode == 0
+    refused = r.trace.one("flag-refused", "MainProcess")
+    assert (refused["type"], refused["message"]) == ("AssertionError", "process has already started")
+    assert r.trace.one("flag-after", "MainProcess")["daemon"] is False
+    assert r.trace.one("child-flag", "Process-2")["daemon"] is False
+    assert r.trace.one("children-joined", "MainProcess")["exitcodes"] == [0, 0]

@@ -1,0 +1,167 @@
+"""Section "Process Event": one multiprocessing.Event shared by several processes.
+
+Scenario ``event``: variant ``chain`` re-enacts the document's relay (parent -> "first" -> "second"),
+``state`` passes set()/clear() back and forth between parent and child, and ``gap`` sets e1 in the blind
+spot of the document's polling loop.
+"""
+
+import pytest
+
+from harness.runner import RunResult
+from harness.trace import TraceEvent
+
+
+def chain(run_scenario, start_method: str) -> RunResult:
+    r = run_scenario("event", start_method, variant="chain")
+    assert r.returncode == 0
+    assert r.trace.named("wait-timeout") == []
+    return r
+
+
+def results(r: RunResult, process: str) -> list[bool]:
+    return [e["result"] for e in r.trace.named("status", process)]
+
+
+def parent_sets_e1(r: RunResult) -> TraceEvent:
+    return r.trace.one("set", "MainProcess")
+
+
+@pytest.mark.claim("EVENT-01")
+def test_parent_set_releases_waiting_child(run_scenario, start_method):
+    """The parent's set() of e1 makes the wait of child "first" return True, after the set."""
+    r = chain(run_scenario, start_method)
+    saw = r.trace.one("saw", "first")
+    assert saw["flag"] == "e1"
+    assert saw.seq > parent_sets_e1(r).seq
+    assert results(r, "first")[-1] is True
+    assert r.trace.one("exit", "MainProcess")["exitcodes"] == {"first": 0, "second": 0}
+
+
+@pytest.mark.claim("EVENT-01")
+def test_child_set_releases_sibling_child(run_scenario, start_method):
+    """The set() of e2 by child "first" makes the wait of child "second" return True, after the set."""
+    r = chain(run_scenario, start_method)
+    saw = r.trace.one("saw", "second")
+    assert saw["flag"] == "e2"
+    assert saw.seq > r.trace.one("set", "first").seq
+    assert results(r, "second")[-1] is True
+
+
+@pytest.mark.claim("EVENT-02")
+def test_wait_returns_false_on_timeout_then_true_once_set(run_scenario, start_method):
+    """While e1 is clear a timed wait returns exactly False; the wait during which it is set returns True."""
+    r = chain(run_scenario, start_method)
+    # "first" times out once, then (after its handshake) waits long enough to see the set.
+    first = results(r, "first")
+    assert len(first) == 2
+    assert first[0] is False
+    assert first[1] is True
+    second = results(r, "second")
+    assert len(second) >= 3
+    assert [value is False for value in second[:-1]] == [True] * (len(second) - 1)
+    assert second[-1] is True
+
+
+@pytest.mark.claim("EVENT-02")
+def test_wait_on_cleared_flag_is_false_and_on_set_flag_true(run_scenario, start_method):
+    """After another process's clear() wait(0.05) returns False; after its set() it returns True at once."""
+    r = run_scenario("event", start_method, variant="state")
+    waits = r.trace.named("wait", "MainProcess")
+    assert [e["step"] for e in waits] == ["after child's clear", "after child's set"]
+    assert waits[0]["result"] is False
+    assert waits[1]["result"] is True
+
+
+@pytest.mark.claim("EVENT-02")
+def test_status_lines_have_the_documents_shape(run_scenario, start_method):
+    """Each child prints "[name] event status : (False)" / "(True)" lines, one per wait, in its own order."""
+    r = chain(run_scenario, start_method)
+
+    def printed(child: str) -> list[str]:
+        return [line for line in r.stdout_lines if line.startswith(f"[{child}] event status : ")]
+
+    assert printed("first") == ["[first] event status : (False)", "[first] event status : (True)"]
+    waits = len(results(r, "second"))
+    assert printed("second") == ["[second] event status : (False)"] * (waits - 1) + ["[second] event status : (True)"]
+    assert "[first] e1 is set" in r.stdout_lines
+    assert "[second] e2 is set" in r.stdout_lines
+    assert [line for line in r.stdout_lines if not line.startswith("[")] == ["wait...", "set e1", "exit"]
+
+
+@pytest.mark.claim("EVENT-03")
+def test_relay_order_parent_first_second(run_scenario, start_method):
+    """parent sets e1 < "first" sees e1 < "first" sets e2 < "second" sees e2, by trace sequence."""
+    r = chain(run_scenario, start_method)
+    steps = [
+        parent_sets_e1(r),
+        r.trace.one("saw", "first"),
+        r.trace.one("set", "first"),
+        r.trace.one("saw", "second"),
+    ]
+    assert [(e.process, e.event, e["flag"]) for e in steps] == [
+        ("MainProcess", "set", "e1"),
+        ("first", "saw", "e1"),
+        ("first", "set", "e2"),
+        ("second", "saw", "e2"),
+    ]
+    assert [e.seq for e in steps] == sorted(e.seq for e in steps)
+
+
+@pytest.mark.claim("EVENT-03")
+def test_both_children_report_false_before_e1_is_set(run_scenario, start_method):
+    """Each child has printed a False status before the parent sets e1 (the transcript's first phase)."""
+    r = chain(run_scenario, start_method)
+    set_e1 = parent_sets_e1(r).seq
+    for child in ("first", "second"):
+        first_status = r.trace.named("status", child)[0]
+        assert first_status["result"] is False, child
+        assert first_status.seq < set_e1, child
+
+
+@pytest.mark.claim("EVENT-03")
+def test_second_still_reports_false_after_e1_is_set(run_scenario, start_method):
+    """A whole wait of "second" made after e1 was set returns False: e1 does not release e2's waiters."""
+    r = chain(run_scenario, start_method)
+    statuses = r.trace.named("status", "second")
+    flags = [e["e1_set_before"] for e in statuses]
+    assert flags == [False] * (len(flags) - 2) + [True, True]
+    late = statuses[-2]
+    assert late["result"] is False
+    assert parent_sets_e1(r).seq < late.seq < r.trace.one("set", "first").seq
+
+
+@pytest.mark.claim("EVENT-04")
+def test_set_and_clear_are_seen_by_the_other_process(run_scenario, start_method):
+    """is_set() follows set() and clear() made in another process, in both directions."""
+    r = run_scenario("event", start_method, variant="state")
+    assert r.returncode == 0
+    assert r.trace.named("wait-timeout") == []
+    seen = [(e.process, e["step"], e["value"]) for e in r.trace.named("is-set")]
+    assert seen == [
+        ("Process-1", "initial", False),
+        ("Process-1", "after parent's set", True),
+        ("MainProcess", "after child's clear", False),
+        ("MainProcess", "after child's set", True),
+    ]
+    assert r.trace.one("exit", "MainProcess")["exitcodes"] == {"Process-1": 0}
+
+
+@pytest.mark.claim("EVENT-06")
+def test_set_between_timeout_and_loop_test_is_missed(run_scenario, start_method):
+    """A set() landing after a timed-out wait ends the loop without the "is set" branch, so e2 stays clear."""
+    r = run_scenario("event", start_method, variant="gap")
+    assert r.returncode == 0
+    assert r.trace.named("wait-timeout") == []
+    assert results(r, "first") == [False]
+    assert r.trace.named("saw", "first") == []
+    assert r.trace.named("set", "first") == []
+    status = r.trace.one("status", "first").seq
+    assert status < parent_sets_e1(r).seq < r.trace.one("loop-ended", "first").seq
+    after = r.trace.one("after", "MainProcess")
+    assert (after["exitcode"], after["e2_set"]) == (0, False)
+    assert r.stdout_lines == [
+        "[first] event status : (False)",
+        "set e1",
+        "[first] left the loop: e1 was set between two waits",
+        "first exitcode : 0, e2 set : False",
+    ]
