@@ -57,10 +57,6 @@ class MpLog(Sequence[LogRecord]):
     def at(self, level: str) -> MpLog:
         return MpLog(r for r in self.records if r.level == level)
 
-    def matching(self, pattern: str) -> MpLog:
-        regex = re.compile(pattern)
-        return MpLog(r for r in self.records if regex.search(r.message))
-
     def messages(self, process: str | None = None) -> list[str]:
         return [r.message for r in self.records if process is None or r.process == process]
 
