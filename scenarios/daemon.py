@@ -25,16 +25,14 @@ Variants:
 
 import logging
 import multiprocessing
-import multiprocessing.util
 import os
 import signal
 import sys
 import time
 
 from scenarios._cli import WAIT_LIMIT, run_main
+from scenarios._exit_hooks import after_exit_joins, on_exit_join
 from scenarios._trace import emit
-
-JOIN_PREFIX = "calling join() for process "
 
 # Pipe ends the parent must hold until it is really gone: an end collected when
 # main() returns would close early and tell the child that the parent has ended.
@@ -80,30 +78,19 @@ def record_exit_status(proc):
     )
 
 
-def at_parent_exit(callback, *args):
-    multiprocessing.util.Finalize(None, callback, args=args, exitpriority=-100)
-
-
 def logging_on():
-    logger = multiprocessing.log_to_stderr()
-    logger.setLevel(logging.INFO)
-    return logger
+    multiprocessing.log_to_stderr().setLevel(logging.INFO)
 
 
-class _ReleaseOnJoin(logging.Handler):
-    """Releases a child when the parent's exit code logs that it joins it."""
+def release_on_join(conns):
+    """Send "release" to child NAME when the parent's exit code joins it."""
 
-    def __init__(self, conns):
-        logging.Handler.__init__(self)
-        self.conns = conns
+    def release(name):
+        if name in conns:
+            emit("release-sent", name=name)
+            conns[name].send("release")
 
-    def emit(self, record):
-        message = record.getMessage()
-        if message.startswith(JOIN_PREFIX):
-            name = message[len(JOIN_PREFIX) :]
-            if name in self.conns:
-                emit("release-sent", name=name)
-                self.conns[name].send("release")
+    on_exit_join(release)
 
 
 # --- document: the daemonic child that is joined ------------------------------
@@ -125,7 +112,7 @@ def document(args):
     receive(parent_end, "child's start")
     _HELD.append(parent_end)
     if args.join == "no":
-        at_parent_exit(record_exit_status, p)
+        after_exit_joins(record_exit_status, p)
         emit("main-returns", alive=p.is_alive())
         return
     # Recorded before the child may finish, so the trace orders the two.
@@ -165,7 +152,7 @@ def lifetime(args):
     """Process-1 is daemonic, Process-2 is not; both block until released."""
     pipes = [multiprocessing.Pipe() for _ in range(2)]
     parent_ends = [parent_end for parent_end, _ in pipes]
-    logger = logging_on()
+    logging_on()
     children = []
     for daemon, (parent_end, child_end) in zip((True, False), pipes):
         p = multiprocessing.Process(target=long_task, args=(child_end, parent_ends, os.getpid()))
@@ -175,9 +162,9 @@ def lifetime(args):
         child_end.close()
         children.append(p)
     _HELD.extend(parent_ends)
-    logger.addHandler(_ReleaseOnJoin({p.name: end for p, end in zip(children, parent_ends) if not p.daemon}))
+    release_on_join({p.name: end for p, end in zip(children, parent_ends) if not p.daemon})
     for p in children:
-        at_parent_exit(record_exit_status, p)
+        after_exit_joins(record_exit_status, p)
     emit(
         "main-returns",
         children={p.name: {"daemon": p.daemon, "alive": p.is_alive()} for p in children},
@@ -317,8 +304,8 @@ def orphan_chain(args):
     if a.daemon:
         # main() returns; the exit code terminates the daemonic middle, then
         # this finalizer (priority -100) records what became of the grandchild.
-        at_parent_exit(record_exit_status, a)
-        at_parent_exit(read_grandchild_report, up_r)
+        after_exit_joins(record_exit_status, a)
+        after_exit_joins(read_grandchild_report, up_r)
         emit("main-returns", alive=a.is_alive())
         return
     a.terminate()

@@ -17,6 +17,7 @@ import multiprocessing.util
 import sys
 
 from scenarios._cli import WAIT_LIMIT, run_main, wait_for
+from scenarios._exit_hooks import on_exit_join
 from scenarios._trace import emit
 
 CHILDREN = 5
@@ -53,20 +54,6 @@ def worker(count, ready, gate, wait_first, done):
     emit("count", "count : %s" % count, count=count)
     if done is not None:
         done.set()
-
-
-class _ReleaseOnJoin(logging.Handler):
-    """Sets a child's gate when the parent logs that it is about to join it."""
-
-    def __init__(self, gates):
-        logging.Handler.__init__(self)
-        self.gates = gates
-
-    def emit(self, record):
-        message = record.getMessage()
-        prefix = "calling join() for process "
-        if message.startswith(prefix) and message[len(prefix) :] in self.gates:
-            self.gates[message[len(prefix) :]].set()
 
 
 def configure(args):
@@ -127,9 +114,10 @@ def document(args):
 def gated(args):
     ready = multiprocessing.Semaphore(0)
     gates = [multiprocessing.Event() for _ in range(CHILDREN)]
-    logger = configure(args)
+    configure(args)
     names = start_children(ready=ready, gates=gates)
-    logger.addHandler(_ReleaseOnJoin(dict(zip(names, gates))))
+    gate_of = dict(zip(names, gates))
+    on_exit_join(lambda name: gate_of[name].set())
     emit("main-returns")
 
 
