@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Tuple
 
 ALL_START_METHODS = ("fork", "spawn", "forkserver")
 
@@ -30,6 +31,37 @@ class Section:
     title_ko: str
 
 
+Version = Tuple[int, int]  # typing.Tuple: evaluated at run time on 3.8
+
+
+@dataclass(frozen=True)
+class Variation:
+    """Where the behaviour differs from the claim's general case, and why.
+
+    ``breaks_claim``: the document's statement does not hold there (the
+    verdict matrix says "does not hold"); otherwise it is a note beside
+    "holds".  Each empty selector matches everything.
+    """
+
+    reason: str  # what differs, with the CPython change (bpo/gh) behind it
+    breaks_claim: bool
+    since: Version | None = None  # first (major, minor) affected
+    until: Version | None = None  # first (major, minor) no longer affected
+    start_methods: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()  # sys.platform values
+    implementations: tuple[str, ...] = ()  # sys.implementation.name values
+
+    def applies(self, implementation: str, version: tuple[int, ...], platform: str, start_method: str) -> bool:
+        minor = (version[0], version[1])
+        return (
+            (self.since is None or minor >= self.since)
+            and (self.until is None or minor < self.until)
+            and (not self.start_methods or start_method in self.start_methods)
+            and (not self.platforms or platform in self.platforms)
+            and (not self.implementations or implementation in self.implementations)
+        )
+
+
 @dataclass(frozen=True)
 class Claim:
     id: str
@@ -40,6 +72,7 @@ class Claim:
     reason: str  # one line: why the verdict
     # Start methods the claim is about; () when the start method plays no part.
     start_methods: tuple[str, ...] = ALL_START_METHODS
+    variations: tuple[Variation, ...] = ()
 
     @property
     def testable(self) -> bool:

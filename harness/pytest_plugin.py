@@ -1,34 +1,80 @@
-"""pytest plugin: claim markers, start-method parametrisation, scenario runs,
-log capture, and the claim/start-method columns of the HTML report."""
+"""pytest plugin: claim markers, target interpreters and start methods, scenario
+runs and log capture.  The report side is in harness.report_plugin."""
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
 import multiprocessing.util
-import sys
 from collections import defaultdict
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Set
 
 import pytest
 
 from harness.catalogue import CLAIMS
+from harness.claims import ALL_START_METHODS
 from harness.mplog import MpLog, from_logging
 from harness.runner import RunResult, RunSpec
 from harness.scenario_cache import RunCache
+from harness.targets import Target, TargetError, discover, host
 
 # claim id -> start methods its collected tests run under ("" = none)
 CLAIMED = pytest.StashKey[Dict[str, Set[str]]]()
 UNKNOWN_CLAIMS = pytest.StashKey[List[str]]()
 COLLECTED_FILES = pytest.StashKey[Set[Path]]()
 RUNS = pytest.StashKey[List[RunResult]]()
+TARGETS = pytest.StashKey[List[Target]]()
+METHODS = pytest.StashKey[List[str]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mpspec")
+    group.addoption(
+        "--python",
+        action="append",
+        default=[],
+        metavar="PYTHON",
+        help="interpreter that runs the scenarios: a path, a version (3.8), a command (pypy3) "
+        "or 'all' (every CPython and PyPy found); repeatable; default: the one running pytest",
+    )
+    group.addoption(
+        "--start-method",
+        action="append",
+        default=[],
+        metavar="METHOD",
+        help="limit the start methods (fork, spawn, forkserver); repeatable; default: all the target supports",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "claim(id): the catalogue claim this test proves")
     config.addinivalue_line("markers", "start_methods(*names): limit the start methods of this test")
     config.addinivalue_line("markers", "meta: checks the suite itself, proves no claim")
+    methods: list[str] = config.getoption("start_method")
+    unknown = [m for m in methods if m not in ALL_START_METHODS]
+    if unknown:
+        raise pytest.UsageError(
+            f"--start-method {unknown[0]}: unknown start method (choose from {', '.join(ALL_START_METHODS)})"
+        )
+    config.stash[METHODS] = methods or list(ALL_START_METHODS)
+    specs: list[str] = config.getoption("python")
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and "mpspec_targets" in workerinput:
+        # An xdist worker: take the controller's targets instead of probing again.
+        config.stash[TARGETS] = [Target.from_json(t) for t in workerinput["mpspec_targets"]]
+        return
+    try:
+        config.stash[TARGETS] = discover(specs) if specs else [host()]
+    except TargetError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: hand the probed targets to each worker."""
+    node.workerinput["mpspec_targets"] = [t.to_json() for t in node.config.stash[TARGETS]]
 
 
 def _claim_id(item: pytest.Item) -> str | None:
@@ -37,6 +83,7 @@ def _claim_id(item: pytest.Item) -> str | None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrise scenario tests over (target interpreter, start method) pairs."""
     if "start_method" not in metafunc.fixturenames:
         return
     marker = metafunc.definition.get_closest_marker("start_methods")
@@ -46,10 +93,20 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     elif claim_marker and claim_marker.args[0] in CLAIMS:
         wanted = CLAIMS[claim_marker.args[0]].start_methods
     else:
-        wanted = tuple(multiprocessing.get_all_start_methods())
-    available = multiprocessing.get_all_start_methods()
-    methods = [m for m in wanted if m in available]
-    metafunc.parametrize("start_method", methods, ids=methods)
+        wanted = ALL_START_METHODS
+    selected = metafunc.config.stash[METHODS]
+    if "target" not in metafunc.fixturenames:
+        methods = [m for m in wanted if m in selected and m in multiprocessing.get_all_start_methods()]
+        metafunc.parametrize("start_method", methods, ids=methods)
+        return
+    pairs = [(t, m) for t in metafunc.config.stash[TARGETS] for m in wanted if m in selected and m in t.start_methods]
+    metafunc.parametrize(("target", "start_method"), pairs, ids=[f"{t.label}-{m}" for t, m in pairs])
+
+
+@pytest.fixture
+def target() -> Target:
+    """The interpreter that runs this test's scenarios (parametrised when tests take a start method)."""
+    return host()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -71,7 +128,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         # `pytest -k LOG-04` selects a claim's tests; `-k LOG` a whole section.
         item.extra_keyword_matches.update({claim_id, CLAIMS[claim_id].section.key})
         callspec = getattr(item, "callspec", None)
-        claimed[claim_id].add(callspec.params.get("start_method", "") if callspec else "")
+        params = callspec.params if callspec else {}
+        claimed[claim_id].add(params.get("start_method", ""))
+        # Travels with every report (also from xdist workers) to the report plugin.
+        the_target = params.get("target") or host()
+        item.user_properties += [
+            ("claim", claim_id),
+            ("target", the_target.column_key),
+            ("python", the_target.label),
+            ("start_method", params.get("start_method", "-")),
+        ]
+        # With --dist loadgroup, tests that share scenario runs share a worker,
+        # so no worker waits for a run another one is making.
+        item.add_marker(pytest.mark.xdist_group(f"{item.path.stem}-{the_target.label}-{params.get('start_method')}"))
     config.stash[CLAIMED] = claimed
     config.stash[UNKNOWN_CLAIMS] = unknown
     config.stash[COLLECTED_FILES] = files
@@ -82,15 +151,6 @@ def collected_claims(request: pytest.FixtureRequest) -> tuple[dict[str, set[str]
     """(claim -> start methods, tests with unknown/no claim, collected files)."""
     config = request.config
     return config.stash[CLAIMED], config.stash[UNKNOWN_CLAIMS], config.stash[COLLECTED_FILES]
-
-
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    claim_id = _claim_id(item)
-    if claim_id:
-        item.user_properties.append(("claim", claim_id))
-    callspec = getattr(item, "callspec", None)
-    if callspec and "start_method" in callspec.params:
-        item.user_properties.append(("start_method", callspec.params["start_method"]))
 
 
 @pytest.fixture(scope="session")
@@ -105,13 +165,13 @@ ScenarioRunner = Callable[..., RunResult]
 
 
 @pytest.fixture
-def run_scenario(request: pytest.FixtureRequest, _run_cache: RunCache) -> ScenarioRunner:
+def run_scenario(request: pytest.FixtureRequest, _run_cache: RunCache, target: Target) -> ScenarioRunner:
     """``run_scenario(name, start_method, variant=None, python_flags=(), python=None, **params)``.
 
-    ``python`` is the interpreter that runs the scenario (default: this one).
+    ``python`` is the interpreter that runs the scenario (default: the test's target).
 
     Returns the (session-cached) run.  A run that timed out or left processes
-    behind fails the test; every run's transcript is attached to the report.
+    behind fails the test; a failing test's report carries every run's transcript.
     """
     runs: list[RunResult] = []
     request.node.stash[RUNS] = runs
@@ -129,7 +189,7 @@ def run_scenario(request: pytest.FixtureRequest, _run_cache: RunCache) -> Scenar
             start_method=start_method,
             variant=variant,
             params=tuple(sorted((k.replace("_", "-"), str(v)) for k, v in params.items())),
-            python=python or sys.executable,
+            python=python or target.path,
             python_flags=tuple(python_flags),
         )
         result = _run_cache.get(spec, on_interrupt=runs.append)
@@ -144,11 +204,15 @@ def run_scenario(request: pytest.FixtureRequest, _run_cache: RunCache) -> Scenar
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    if call.when == "call":
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failing test shows the transcript of every scenario run it used."""
+    report = yield
+    if report.failed:
         for result in item.stash.get(RUNS, []):
-            item.add_report_section("call", f"scenario {result.spec.label()}", result.transcript())
-    return (yield)
+            report.sections.append((f"scenario {result.spec.label()}", result.transcript()))
+    return report
 
 
 @pytest.fixture
@@ -179,19 +243,3 @@ def mp_log_capture() -> Iterator[Callable[[], MpLog]]:
         logger.handlers[:] = saved[1]
         logger.propagate = saved[2]
         multiprocessing.util._log_to_stderr = saved[3]  # type: ignore[attr-defined]
-
-
-# --- pytest-html columns (only when pytest-html is installed) -------------
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_html_results_table_header(cells: list[str]) -> None:
-    cells.insert(2, "<th>Claim</th>")
-    cells.insert(3, "<th>Start method</th>")
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_html_results_table_row(report: pytest.TestReport, cells: list[str]) -> None:
-    props = dict(report.user_properties)
-    cells.insert(2, f"<td>{props.get('claim', '')}</td>")
-    cells.insert(3, f"<td>{props.get('start_method', '')}</td>")

@@ -90,6 +90,11 @@ class RunResult:
         """Version of the interpreter that ran the scenario, from its trace."""
         return tuple(self.trace.one("scenario-start", "MainProcess")["python"]["version"])
 
+    @property
+    def python_implementation(self) -> str:
+        """``cpython`` or ``pypy``: the scenario interpreter's sys.implementation.name."""
+        return str(self.trace.one("scenario-start", "MainProcess")["python"]["implementation"])
+
     def to_json(self) -> str:
         raw = {
             k: getattr(self, k)

@@ -131,8 +131,8 @@ def test_get_on_empty_queue_with_timeout_raises_queue_empty(run_scenario, start_
     r = queue_run(run_scenario, start_method)
     events = r.trace.named("empty-get", "consumer")
     assert [e["how"] for e in events] == ["get-timeout", "get_nowait"]
-    # bpo-14976 (3.7): queue.Empty is defined in the C module _queue.
-    module = "_queue" if r.python_version >= (3, 7) else "queue"
+    # bpo-14976 (3.7): CPython defines queue.Empty in the C module _queue; PyPy keeps it in queue.
+    module = "_queue" if r.python_implementation == "cpython" and r.python_version >= (3, 7) else "queue"
     for e in events:
         assert e["raised"] == {"module": module, "name": "Empty", "message": ""}
         assert e["is_queue_empty"] is True

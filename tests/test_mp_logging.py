@@ -172,7 +172,7 @@ def test_hand_made_handlers_reach_forked_children_only(run_scenario, start_metho
 def test_info_level_hides_the_debug_finalizer_lines(run_scenario, start_method):
     """At INFO the DEBUG finalizer lines vanish; the INFO lines stay."""
     info = run_scenario("mp_logging", start_method, level="INFO")
-    debug = run_scenario("mp_logging", start_method, level="DEBUG")
+    debug = run_scenario("mp_logging", start_method)  # DEBUG is the default
     assert info.log.at("DEBUG").records == ()
     assert FINALIZERS_ALL in debug.log.messages("MainProcess")
     assert SHUTTING_DOWN in info.log.messages("MainProcess")

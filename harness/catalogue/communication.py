@@ -1,6 +1,6 @@
 """Claims of the section: Process communication: Queue and Pipe."""
 
-from harness.claims import Claim, Section, Verdict
+from harness.claims import Claim, Section, Variation, Verdict
 
 SECTION = Section("COMM", "Process communication: Queue and Pipe", "프로세스 간 통신: Queue와 Pipe")
 
@@ -44,6 +44,18 @@ CLAIMS: tuple[Claim, ...] = (
         Verdict.HOLDS,
         "multiprocessing.queues imports Empty from the queue module, so the class is queue.Empty itself "
         "(defined in _queue from 3.7, bpo-14976).",
+        variations=(
+            Variation(
+                "queue.Empty is defined in the queue module itself on 3.6; from 3.7 in _queue (bpo-14976).",
+                breaks_claim=False,
+                until=(3, 7),
+            ),
+            Variation(
+                "PyPy keeps queue.Empty in the pure-Python queue module (no _queue class).",
+                breaks_claim=False,
+                implementations=("pypy",),
+            ),
+        ),
     ),
     Claim(
         "COMM-05",

@@ -1,6 +1,6 @@
 """Claims of the section: Daemon processes."""
 
-from harness.claims import Claim, Section, Verdict
+from harness.claims import Claim, Section, Variation, Verdict
 
 SECTION = Section("DAEMON", "Daemon processes", "데몬 프로세스")
 
@@ -22,6 +22,14 @@ CLAIMS = (
         Verdict.CAVEAT,
         "Only at a normal exit, where the exit function sends SIGTERM (exitcode -15); a parent killed by SIGKILL "
         "or leaving by os._exit() runs no atexit code, and the daemon runs on as an orphan.",
+        variations=(
+            Variation(
+                "The terminated daemon's exit code is 255, not -15, under 3.6's forkserver (bpo-30589).",
+                breaks_claim=False,
+                until=(3, 7),
+                start_methods=("forkserver",),
+            ),
+        ),
     ),
     Claim(
         "DAEMON-03",

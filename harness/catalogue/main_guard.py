@@ -1,6 +1,6 @@
 """Claims of the section: The __main__ guard (used by every example)."""
 
-from harness.claims import Claim, Section, Verdict
+from harness.claims import Claim, Section, Variation, Verdict
 
 SECTION = Section("GUARD", "The __main__ guard (used by every example)", "__main__ 가드 (모든 예제에서 사용)")
 
@@ -15,6 +15,25 @@ CLAIMS: tuple[Claim, ...] = (
         Verdict.CAVEAT,
         "Needed under spawn (Windows, as in the document) and forkserver: the child re-runs the module's top "
         "level and refuses to start a process (RuntimeError, child exit code 1); under fork it is not needed.",
+        variations=(
+            Variation(
+                "Under fork the child is a copy of the parent and never imports the main module: "
+                "the unguarded program works.",
+                breaks_claim=True,
+                start_methods=("fork",),
+            ),
+            Variation(
+                "The refused child's exit code is 255, not 1, under 3.6's forkserver (bpo-30589).",
+                breaks_claim=False,
+                until=(3, 7),
+                start_methods=("forkserver",),
+            ),
+            Variation(
+                "From 3.11 the RuntimeError adds a pointer to the docs' 'Safe importing of main module' (PR #102203).",
+                breaks_claim=False,
+                since=(3, 11),
+            ),
+        ),
     ),
     Claim(
         "GUARD-02",

@@ -1,6 +1,6 @@
 """Claims of the section on multiprocessing's logging."""
 
-from harness.claims import Claim, Section, Verdict
+from harness.claims import Claim, Section, Variation, Verdict
 
 SECTION = Section("LOG", "multiprocessing's log", "multiprocessing의 로그")
 
@@ -43,6 +43,14 @@ CLAIMS = (
         Verdict.VERSION,
         "Up to 3.12 _bootstrap runs the exit function before logging the exit code; from 3.13 the exit "
         "function runs through atexit after it, so 'exiting with exitcode 0' comes first (gh-83856).",
+        variations=(
+            Variation(
+                "From 3.13 the exit function runs through atexit after _bootstrap logs the exit code, so "
+                "'process exiting with exitcode 0' precedes 'process shutting down' (gh-83856, PR #114279).",
+                breaks_claim=True,
+                since=(3, 13),
+            ),
+        ),
     ),
     Claim(
         "LOG-05",

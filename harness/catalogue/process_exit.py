@@ -1,6 +1,6 @@
 """Claims of the section: Process exit."""
 
-from harness.claims import Claim, Section, Verdict
+from harness.claims import Claim, Section, Variation, Verdict
 
 SECTION = Section("EXIT", "Process exit", "프로세스 종료")
 
@@ -22,6 +22,23 @@ CLAIMS: tuple[Claim, ...] = (
         Verdict.CAVEAT,
         "terminate() only sends the signal: exitcode is None until the child is reaped, -SIGTERM after join() "
         "(255 on 3.6 forkserver, bpo-30589; Windows 3.11.7/3.12.1 give -15 at once, gh-110036, undone by gh-113009).",
+        variations=(
+            Variation(
+                "On Windows 3.11.7 and 3.12.1 terminate() sets the exit code to -15 at once (gh-110036); "
+                "3.13 removed that again (gh-113009).",
+                breaks_claim=True,
+                since=(3, 11),
+                until=(3, 13),
+                platforms=("win32",),
+            ),
+            Variation(
+                "After join() the exit code is 255, not -15: 3.6's forkserver poll() turns end-of-file into 255 "
+                "(fixed in 3.7, bpo-30589).",
+                breaks_claim=False,
+                until=(3, 7),
+                start_methods=("forkserver",),
+            ),
+        ),
     ),
     Claim(
         "EXIT-03",
@@ -30,6 +47,13 @@ CLAIMS: tuple[Claim, ...] = (
         "terminate() 말고도 kill()로 자식을 강제로 멈출 수 있으며, 이때 exit code는 -SIGKILL이다.",
         Verdict.VERSION,
         "Process.kill() exists from 3.7 (bpo-30794); 3.6 has only terminate().",
+        variations=(
+            Variation(
+                "Process.kill() does not exist before 3.7 (bpo-30794).",
+                breaks_claim=True,
+                until=(3, 7),
+            ),
+        ),
     ),
     Claim(
         "EXIT-04",
@@ -41,6 +65,13 @@ CLAIMS: tuple[Claim, ...] = (
         Verdict.VERSION,
         "The states hold everywhere; the <Process(name, state)> form is 3.6-3.7 only, 3.8+ prints "
         "<Process name='x' pid=N parent=M state exitcode=C> (bpo-35491).",
+        variations=(
+            Variation(
+                "From 3.8 repr() reads <Process name='x' pid=N parent=M state ...> (bpo-35491).",
+                breaks_claim=True,
+                since=(3, 8),
+            ),
+        ),
     ),
     Claim(
         "EXIT-05",
@@ -68,6 +99,19 @@ CLAIMS: tuple[Claim, ...] = (
         Verdict.VERSION,
         "sys.exit() with no argument gives 1 on 3.6-3.8 and 0 from 3.9 (bpo-35727); an exception also prints "
         "'Process <name>:' and the traceback on stderr.",
+        variations=(
+            Variation(
+                "A child ended by a signal reports 255 under 3.6's forkserver, not minus the signal (bpo-30589).",
+                breaks_claim=True,
+                until=(3, 7),
+                start_methods=("forkserver",),
+            ),
+            Variation(
+                "sys.exit() with no argument gives exit code 1 up to 3.8 (bpo-35727 made it 0 from 3.9).",
+                breaks_claim=False,
+                until=(3, 9),
+            ),
+        ),
     ),
     Claim(
         "EXIT-08",

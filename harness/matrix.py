@@ -1,0 +1,304 @@
+"""The verdict matrix: claim x interpreter x start method -> status.
+
+A cell says whether the document's statement holds on that target:
+
+  holds          the tests passed and nothing known breaks the statement there
+  does not hold  the tests passed, and they show the known reason it does not
+  unexpected     a test failed: the behaviour matched no stated expectation
+  n/a            the claim does not apply there (opinion, start method absent)
+  not run        no test of the cell was selected
+
+Written as JSON and HTML under reports/.  ``python -m harness.matrix merge``
+joins the JSON files of several runs (other machines, other CI jobs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.catalogue import CLAIMS, SECTIONS
+from harness.claims import Claim, Verdict
+
+SCHEMA = "mpspec-matrix/1"
+HOLDS, DOES_NOT_HOLD, UNEXPECTED, NOT_APPLICABLE, NOT_RUN = "holds", "does not hold", "unexpected", "n/a", "not run"
+NO_METHOD = "-"  # cells of claims the start method plays no part in
+MARK = {HOLDS: "✓", DOES_NOT_HOLD: "✗", UNEXPECTED: "!", NOT_APPLICABLE: "·", NOT_RUN: "?"}
+WORST_FIRST = (UNEXPECTED, NOT_RUN, DOES_NOT_HOLD, HOLDS, NOT_APPLICABLE)
+
+
+class MatrixError(Exception):
+    """A result file that is not an mpspec matrix; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Column:
+    platform: str  # sys.platform of the target
+    implementation: str
+    version: tuple[int, ...]
+    start_methods: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.implementation}{self.version[0]}.{self.version[1]}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}/{self.label}"
+
+
+IN_PROCESS_ONLY = "checked in-process, on the interpreter that runs pytest"
+
+
+def cell(claim: Claim, column: Column, method: str, outcomes: list[str], is_host: bool) -> tuple[str, list[str]]:
+    """Status and reasons of one cell, from the outcomes of its tests."""
+    if not claim.testable:
+        return NOT_APPLICABLE, ["opinion: nothing to run"]
+    if method == NO_METHOD:
+        if claim.start_methods:
+            return NOT_APPLICABLE, []
+        if not is_host and not outcomes:
+            return NOT_APPLICABLE, [IN_PROCESS_ONLY]
+    elif method not in claim.start_methods or method not in column.start_methods:
+        return NOT_APPLICABLE, []
+    if not outcomes:
+        return NOT_RUN, []
+    if any(o != "passed" for o in outcomes):
+        return UNEXPECTED, ["a test failed: the behaviour matched no stated expectation"]
+    applying = [
+        v for v in claim.variations if v.applies(column.implementation, column.version, column.platform, method)
+    ]
+    breaking = [v.reason for v in applying if v.breaks_claim]
+    notes = [v.reason for v in applying if not v.breaks_claim]
+    if claim.verdict is Verdict.WRONG:
+        return DOES_NOT_HOLD, [claim.reason, *notes]
+    if breaking:
+        return DOES_NOT_HOLD, breaking + notes
+    return HOLDS, notes
+
+
+def build(
+    columns: Iterable[Column], outcomes: dict[tuple[str, str, str], list[str]], host_key: str
+) -> dict[str, object]:
+    """``outcomes``: (claim id, column key, method) -> test outcomes; ``host_key``:
+    the column of the interpreter running pytest (it alone runs in-process tests)."""
+    columns = list(columns)
+    cells = []
+    for claim in CLAIMS.values():
+        for column in columns:
+            for method in (*column.start_methods, NO_METHOD):
+                found = outcomes.get((claim.id, column.key, method), [])
+                status, reasons = cell(claim, column, method, found, column.key == host_key)
+                if status == NOT_APPLICABLE and method == NO_METHOD and claim.start_methods:
+                    continue
+                if status == NOT_APPLICABLE and method != NO_METHOD and not claim.start_methods:
+                    continue
+                cells.append(
+                    {
+                        "claim": claim.id,
+                        "column": column.key,
+                        "start_method": method,
+                        "status": status,
+                        "reasons": reasons,
+                    }
+                )
+    return {
+        "schema": SCHEMA,
+        "columns": [
+            {
+                "platform": c.platform,
+                "implementation": c.implementation,
+                "version": list(c.version),
+                "start_methods": list(c.start_methods),
+            }
+            for c in columns
+        ],
+        "cells": cells,
+    }
+
+
+def load(path: Path) -> dict[str, object]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise MatrixError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    except ValueError as exc:
+        raise MatrixError(f"{path}: not JSON ({exc})") from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise MatrixError(f"{path}: not an mpspec matrix (schema {SCHEMA!r} expected)")
+    try:
+        for c in data["columns"]:
+            Column(str(c["platform"]), str(c["implementation"]), tuple(c["version"]), tuple(c["start_methods"]))
+        for c in data["cells"]:
+            if c["status"] not in MARK or not isinstance(c["reasons"], list):
+                raise ValueError(c)
+            str(c["claim"]) + str(c["column"]) + str(c["start_method"])
+    except (KeyError, TypeError, ValueError):
+        raise MatrixError(f"{path}: malformed mpspec matrix") from None
+    return data
+
+
+def merge(parts: list[dict[str, object]]) -> dict[str, object]:
+    """Join matrices; where two runs filled the same cell, the worse status wins."""
+    columns: dict[str, dict[str, object]] = {}
+    cells: dict[tuple[str, str, str], dict[str, object]] = {}
+    for part in parts:
+        for c in part["columns"]:  # type: ignore[attr-defined]
+            key = f"{c['platform']}/{c['implementation']}{c['version'][0]}.{c['version'][1]}"
+            columns.setdefault(key, c)
+        for c in part["cells"]:  # type: ignore[attr-defined]
+            key3 = (c["claim"], c["column"], c["start_method"])
+            old = cells.get(key3)
+            if old is None or WORST_FIRST.index(c["status"]) < WORST_FIRST.index(str(old["status"])):
+                cells[key3] = c
+    return {"schema": SCHEMA, "columns": list(columns.values()), "cells": list(cells.values())}
+
+
+def _columns(data: dict[str, object]) -> list[Column]:
+    cols = [
+        Column(c["platform"], c["implementation"], tuple(c["version"]), tuple(c["start_methods"]))
+        for c in data["columns"]  # type: ignore[attr-defined]
+    ]
+    return sorted(cols, key=lambda c: (c.platform, c.implementation != "cpython", c.version))
+
+
+def _index(data: dict[str, object]) -> dict[tuple[str, str, str], dict[str, object]]:
+    return {(c["claim"], c["column"], c["start_method"]): c for c in data["cells"]}  # type: ignore[attr-defined]
+
+
+def counts(data: dict[str, object]) -> dict[str, int]:
+    totals = dict.fromkeys(MARK, 0)
+    for c in data["cells"]:  # type: ignore[attr-defined]
+        totals[c["status"]] += 1
+    return totals
+
+
+def terminal_table(data: dict[str, object]) -> list[str]:
+    """One row per claim, one column per interpreter, one mark per start method."""
+    columns = _columns(data)
+    cells = _index(data)
+    header = f"{'claim':<10} {'verdict':<20} " + " ".join(f"{c.label:<11}" for c in columns)
+    lines = [header]
+    for claim in CLAIMS.values():
+        row = []
+        for column in columns:
+            marks = ""
+            for method in (*column.start_methods, NO_METHOD):
+                found = cells.get((claim.id, column.key, method))
+                if found is not None:
+                    marks += MARK[str(found["status"])]
+            row.append(f"{marks:<11}")
+        lines.append(f"{claim.id:<10} {claim.verdict.value:<20} " + " ".join(row))
+    methods = "/".join(columns[0].start_methods) if columns else ""
+    legend = ", ".join(f"{m} {s}" for s, m in MARK.items())
+    lines.append(f"marks per interpreter: {methods} (one mark for method-free claims); {legend}")
+    totals = counts(data)
+    lines.append("cells: " + ", ".join(f"{n} {s}" for s, n in totals.items() if n))
+    return lines
+
+
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
+table{border-collapse:collapse;font-size:13px}
+th,td{border:1px solid #ccc;padding:3px 5px;vertical-align:top}
+th{background:#f3f3f3}
+td.c{text-align:center;font-weight:bold;min-width:1.6em}
+.holds{background:#d9f2d9}.does-not-hold{background:#fde2c8}.unexpected{background:#f7b0b0}
+.n-a{background:#f6f6f6;color:#999}.not-run{background:#fff;color:#999}
+tr.section th{text-align:left;background:#e3e9f3}
+ul{margin:0;padding-left:1.2em}
+"""
+
+
+def render_html(data: dict[str, object]) -> str:
+    columns = _columns(data)
+    cells = _index(data)
+    esc = html.escape
+    out = [
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>mpspec verdict matrix</title>",
+        f"<style>{_CSS}</style></head><body><h1>mpspec verdict matrix</h1>",
+        "<p>Does the document's statement hold on each interpreter and start method? "
+        + " ".join(f"<span class='{_css(s)}'>{esc(m)} {esc(s)}</span>" for s, m in MARK.items())
+        + "</p>",
+        "<p>" + ", ".join(f"{n} {esc(s)}" for s, n in counts(data).items() if n) + "</p>",
+        "<table><tr><th rowspan=2>claim</th><th rowspan=2>verdict</th>",
+    ]
+    out += [f"<th colspan={len(c.start_methods) + 1}>{esc(c.platform)}<br>{esc(c.label)}</th>" for c in columns]
+    out.append("<th rowspan=2>reasons (where it does not hold, and notes)</th></tr><tr>")
+    out += [f"<th>{esc(m)}</th>" for c in columns for m in (*c.start_methods, "(none)")]
+    out.append("</tr>")
+    width = 3 + sum(len(c.start_methods) + 1 for c in columns)
+    for section in SECTIONS:
+        out.append(
+            f"<tr class='section'><th colspan={width}>{esc(section.title_en)} / {esc(section.title_ko)}</th></tr>"
+        )
+        for claim in (c for c in CLAIMS.values() if c.section == section):
+            reasons: dict[str, list[str]] = {}
+            row = [f"<tr><td title='{esc(claim.en)}'>{esc(claim.id)}</td><td>{esc(claim.verdict.value)}</td>"]
+            for column in columns:
+                for method in (*column.start_methods, NO_METHOD):
+                    found = cells.get((claim.id, column.key, method))
+                    status = str(found["status"]) if found else NOT_APPLICABLE
+                    for reason in found["reasons"] if found else []:  # type: ignore[attr-defined]
+                        reasons.setdefault(reason, []).append(f"{column.label} {method}")
+                    row.append(f"<td class='c {_css(status)}' title='{esc(status)}'>{MARK[status]}</td>")
+            items = "".join(f"<li>{esc(r)} <small>({esc(', '.join(w))})</small></li>" for r, w in reasons.items())
+            row.append(f"<td><ul>{items}</ul></td></tr>")
+            out.append("".join(row))
+    out.append("</table></body></html>")
+    return "\n".join(out)
+
+
+def _css(status: str) -> str:
+    return status.replace(" ", "-").replace("/", "-")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` in one step, so an interrupted run keeps the last good file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write(data: dict[str, object], json_path: Path) -> Path:
+    """Write the JSON and, beside it, the HTML rendering; return the HTML path."""
+    html_path = json_path.with_suffix(".html")
+    write_atomic(json_path, json.dumps(data, indent=1, ensure_ascii=False))
+    write_atomic(html_path, render_html(data))
+    return html_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m harness.matrix", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    merge_cmd = sub.add_parser("merge", help="join matrix JSON files of several runs")
+    merge_cmd.add_argument("inputs", nargs="+", type=Path, help="matrix.json files")
+    merge_cmd.add_argument("-o", "--output", type=Path, default=Path("reports/matrix.json"))
+    args = parser.parse_args(argv)
+    try:
+        merged = merge([load(p) for p in args.inputs])
+        html_path = write(merged, args.output)
+    except MatrixError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print("\n".join(terminal_table(merged)))
+    print(f"matrix: {args.output} and {html_path}")
+    return 1 if counts(merged)[UNEXPECTED] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
