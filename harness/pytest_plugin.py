@@ -46,6 +46,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="METHOD",
         help="limit the start methods (fork, spawn, forkserver); repeatable; default: all the target supports",
     )
+    group.addoption(
+        "--matrix-json",
+        default=None,
+        metavar="PATH",
+        help="where to write the verdict matrix JSON (the HTML goes beside it); default: reports/matrix.json",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -60,7 +60,10 @@ class _MatrixRecorder:
             matrix.Column(t.platform, t.implementation, t.version, t.start_methods) for t in self.config.stash[TARGETS]
         ]
         self.data = matrix.build(columns, self.outcomes, host().column_key)
-        path = self.config.rootpath / "reports" / "matrix.json"
+        option: str | None = self.config.getoption("matrix_json")
+        # A relative --matrix-json is taken from where pytest was started, as --html is.
+        default = self.config.rootpath / "reports" / "matrix.json"
+        path = self.config.invocation_params.dir / option if option else default
         try:
             self.written = f"{path} and {matrix.write(self.data, path)}"
         except OSError as exc:
@@ -88,6 +91,7 @@ def pytest_html_results_table_header(cells: list[str]) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_html_results_table_row(report: pytest.TestReport, cells: list[str]) -> None:
-    props = dict(report.user_properties)
+    # pytest-html also passes the CollectReport of a module that failed to import: no user_properties.
+    props = dict(getattr(report, "user_properties", ()))
     for offset, (key, _) in enumerate(_COLUMNS):
         cells.insert(2 + offset, f"<td>{props.get(key, '')}</td>")

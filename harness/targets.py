@@ -20,13 +20,17 @@ from typing import Any
 
 OLDEST = (3, 6)
 
-_PROBE = (
-    "import json, multiprocessing, sys;"
-    "print(json.dumps({'implementation': sys.implementation.name,"
-    " 'version': list(sys.version_info[:3]),"
-    " 'start_methods': multiprocessing.get_all_start_methods(),"
-    " 'platform': sys.platform}))"
-)
+# Runs under any Python, 2.7 included, so that an old one is named, not crashed on.
+_PROBE = """
+import json, platform, sys
+try:
+    import multiprocessing
+    methods = multiprocessing.get_all_start_methods()
+except Exception:
+    methods = []
+print(json.dumps({"implementation": platform.python_implementation().lower(),
+                  "version": list(sys.version_info[:3]), "start_methods": methods, "platform": sys.platform}))
+"""
 
 
 class TargetError(Exception):
@@ -79,7 +83,7 @@ def probe(path: str) -> Target:
             path, info["implementation"], tuple(info["version"]), tuple(info["start_methods"]), info["platform"]
         )
     except (ValueError, KeyError, IndexError, TypeError):
-        raise TargetError(f"--python {path}: not a Python 3 interpreter (exit status {out.returncode})") from None
+        raise TargetError(f"--python {path}: not a Python interpreter (exit status {out.returncode})") from None
     if target.version[:2] < OLDEST:
         raise TargetError(f"--python {path}: Python {'.'.join(map(str, target.version))} is older than 3.6")
     return target
@@ -114,6 +118,13 @@ def _pyenv_pythons() -> list[str]:
     return found
 
 
+def _py_launcher(minor: str) -> str | None:
+    """Windows has no pythonX.Y commands; its ``py`` launcher knows the installs."""
+    if os.name != "nt" or shutil.which("py") is None:
+        return None
+    return _run_text(["py", f"-{minor}", "-c", "import sys; print(sys.executable)"]) or None
+
+
 def _executable(path: str) -> bool:
     return os.path.isfile(path) and os.access(path, os.X_OK)
 
@@ -140,7 +151,7 @@ def resolve(spec: str) -> list[str]:
                 if re.fullmatch(rf"{name}(\.\d+)?", Path(bin_dir).parent.name) and Path(bin_dir, "python3").exists():
                     return [str(Path(bin_dir, "python3"))]
         minor = ".".join(spec.split(".")[:2])
-        found = shutil.which(f"python{minor}")
+        found = shutil.which(f"python{minor}") or _py_launcher(minor)
         if found:
             return [found]
         raise TargetError(f"--python {spec}: no Python {spec} found (looked in pyenv and PATH)")

@@ -1,5 +1,7 @@
 """The catalogue and the tests agree: every testable claim is proven, every test names a claim."""
 
+from __future__ import annotations
+
 from pathlib import Path
 
 import pytest

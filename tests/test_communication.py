@@ -6,6 +6,8 @@ Scenario ``communication``: a producer and a consumer sharing a Queue
 (``pipe``).
 """
 
+from __future__ import annotations
+
 import pytest
 
 from harness.runner import RunResult

@@ -6,7 +6,10 @@ parent end normally, by SIGKILL or by os._exit(); the other variants cover join(
 starting a child, a terminated child's own child, and setting the flag after start().
 """
 
+from __future__ import annotations
+
 import signal
+import sys
 
 import pytest
 
@@ -18,6 +21,8 @@ NO_CHILDREN = "daemonic processes are not allowed to have children"
 TERMINATE_DAEMON = "calling terminate() for daemon "
 JOIN_PROCESS = "calling join() for process "
 EXIT_0 = "process exiting with exitcode 0"
+# A POSIX parent can kill itself by SIGKILL; Windows has no such signal.
+PARENT_SIGKILL = pytest.mark.skipif(sys.platform == "win32", reason="Windows has no SIGKILL to kill the parent with")
 
 
 def sigterm_exitcode(r: RunResult, start_method: str) -> int:
@@ -85,6 +90,7 @@ def test_non_daemonic_child_is_not_terminated_at_parent_exit(run_scenario, start
     assert exit_status(r, NON_DAEMON)["exitcode"] == 0
 
 
+@PARENT_SIGKILL
 @pytest.mark.claim("DAEMON-03")
 def test_non_daemonic_child_runs_on_when_parent_is_killed(run_scenario, start_method):
     """A parent killed by SIGKILL neither joins nor ends its non-daemonic child: the child runs on as an orphan."""
@@ -118,6 +124,7 @@ def test_daemon_is_terminated_at_normal_parent_exit(run_scenario, start_method):
     assert EXIT_0 not in r.log.messages(DAEMON)
 
 
+@PARENT_SIGKILL
 @pytest.mark.claim("DAEMON-02")
 def test_daemon_outlives_parent_killed_by_sigkill(run_scenario, start_method):
     """A parent killed by SIGKILL runs no exit code: the daemon is not terminated and runs on as an orphan."""

@@ -5,6 +5,8 @@ Scenario ``event``: variant ``chain`` re-enacts the document's relay (parent -> 
 spot of the document's polling loop.
 """
 
+from __future__ import annotations
+
 import pytest
 
 from harness.runner import RunResult

@@ -1,6 +1,8 @@
 """The harness itself: a run that hangs, leaks or is interrupted leaves no process behind,
 and a failing test shows the scenario's transcript."""
 
+from __future__ import annotations
+
 import os
 import textwrap
 from pathlib import Path

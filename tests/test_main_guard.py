@@ -4,6 +4,8 @@ Scenarios ``main_guard`` (the guarded program) and ``main_guard_missing`` (the s
 top level unguarded).  Each starts one child and prints the child's exit code.
 """
 
+from __future__ import annotations
+
 import pytest
 
 from harness.runner import RunResult

@@ -4,6 +4,8 @@ Scenario ``mp_logging``: the parent calls log_to_stderr(), sets the level, start
 five children that print a count, and never calls join().
 """
 
+from __future__ import annotations
+
 import logging
 import multiprocessing
 import multiprocessing.util

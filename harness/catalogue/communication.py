@@ -1,5 +1,7 @@
 """Claims of the section: Process communication: Queue and Pipe."""
 
+from __future__ import annotations
+
 from harness.claims import Claim, Section, Variation, Verdict
 
 SECTION = Section("COMM", "Process communication: Queue and Pipe", "프로세스 간 통신: Queue와 Pipe")

@@ -1,5 +1,7 @@
 """Claims of the section: Process events."""
 
+from __future__ import annotations
+
 from harness.claims import Claim, Section, Verdict
 
 SECTION = Section("EVENT", "Process events", "프로세스 이벤트")

@@ -1,5 +1,7 @@
 """Claims of the section: The __main__ guard (used by every example)."""
 
+from __future__ import annotations
+
 from harness.claims import Claim, Section, Variation, Verdict
 
 SECTION = Section("GUARD", "The __main__ guard (used by every example)", "__main__ 가드 (모든 예제에서 사용)")

@@ -1,5 +1,7 @@
 """Claims of the section: Process exit."""
 
+from __future__ import annotations
+
 from harness.claims import Claim, Section, Variation, Verdict
 
 SECTION = Section("EXIT", "Process exit", "프로세스 종료")

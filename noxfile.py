@@ -1,0 +1,85 @@
+"""nox sessions: the suite natively under each supported Python, and the verdict matrix.
+
+    nox -l                          list the sessions
+    nox -s tests-3.8                pytest run by Python 3.8 (its own venv, requirements.txt)
+    nox -s matrix                   pytest --python all, run by the Python that runs nox
+    nox -s tests-3.12 -- -k LOG-04  arguments after -- go to pytest
+
+Each session writes its HTML report and verdict matrix to reports/<session>/.
+Interpreters come from PATH or, on POSIX, from pyenv (no `pyenv local` needed).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nox
+
+PYTHONS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
+
+# virtualenv no longer creates 3.8 environments; the venv module of each interpreter does.
+nox.options.default_venv_backend = "venv"
+# A missing interpreter skips its session (fails under CI=true); nox never downloads one.
+nox.options.download_python = "never"
+
+
+def _pyenv_root() -> Path | None:
+    root = os.environ.get("PYENV_ROOT")
+    if not root:
+        try:
+            root = subprocess.run(["pyenv", "root"], capture_output=True, text=True, timeout=30).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            root = ""
+    path = Path(root) if root else Path.home() / ".pyenv"
+    return path if (path / "versions").is_dir() else None
+
+
+def _version_key(path: Path) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", path.parent.name))
+
+
+def _add_pyenv_versions_to_path() -> None:
+    """Put every pyenv version's bin directory on PATH, ahead of pyenv's shims:
+    a shim refuses `python3.8` unless 3.8 is the active version, the real binary does not."""
+    root = _pyenv_root()
+    if root is None or os.name == "nt":
+        return
+    dirs = sorted((root / "versions").glob("*/bin"), key=_version_key, reverse=True)
+    entries = os.environ.get("PATH", "").split(os.pathsep)
+    new = [str(d) for d in dirs if str(d) not in entries]
+    shims = str(root / "shims")
+    at = entries.index(shims) if shims in entries else len(entries)
+    os.environ["PATH"] = os.pathsep.join(entries[:at] + new + entries[at:])
+
+
+_add_pyenv_versions_to_path()
+
+
+def _pytest(session: nox.Session, *args: str) -> None:
+    reports = Path("reports", session.name)
+    session.install("-r", "requirements.txt")
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        f"--html={reports / 'report.html'}",
+        f"--matrix-json={reports / 'matrix.json'}",
+        *args,
+        *session.posargs,
+    )
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """The suite, run by this Python: tests and scenarios on the same interpreter."""
+    _pytest(session)
+
+
+@nox.session(python=sys.executable)
+def matrix(session: nox.Session) -> None:
+    """The verdict matrix: pytest on the Python running nox, scenarios on every CPython and PyPy found."""
+    _pytest(session, "--python", "all")

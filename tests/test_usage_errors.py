@@ -1,0 +1,76 @@
+"""Bad input gets one line and a usage-error exit status, never a traceback."""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from harness import matrix
+from harness.runner import PROJECT_ROOT
+from harness.targets import TargetError, discover
+
+pytestmark = pytest.mark.meta
+
+PYTHON2 = next(iter(sorted(Path(os.path.expanduser("~/.pyenv/versions")).glob("2.*/bin/python"))), None)
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("/nonexistent/python", "--python /nonexistent/python: no such executable file"),
+        ("3.5", "--python 3.5: no Python 3.5 found (looked in pyenv and PATH)"),
+        ("no-such-python-command", "--python no-such-python-command: no such command on PATH"),
+    ],
+)
+def test_unknown_interpreter_is_named_in_one_line(spec, message):
+    with pytest.raises(TargetError) as caught:
+        discover([spec])
+    assert str(caught.value) == message
+
+
+@pytest.mark.skipif(shutil.which("true") is None, reason="needs a non-Python executable")
+def test_non_python_executable_is_refused():
+    true = shutil.which("true")
+    with pytest.raises(TargetError) as caught:
+        discover([true])
+    assert str(caught.value) == f"--python {true}: not a Python interpreter (exit status 0)"
+
+
+@pytest.mark.skipif(PYTHON2 is None, reason="no Python 2 installed by pyenv")
+def test_python_older_than_3_6_is_refused():
+    with pytest.raises(TargetError) as caught:
+        discover([str(PYTHON2)])
+    assert str(caught.value).startswith(f"--python {PYTHON2}: Python 2.")
+    assert str(caught.value).endswith(" is older than 3.6")
+
+
+def test_pytest_reports_a_bad_option_in_one_line_with_status_4(pytester, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
+    pytester.makeconftest('pytest_plugins = ["harness.pytest_plugin", "harness.report_plugin"]')
+    pytester.makepyfile("def test_nothing(): pass")
+    result = pytester.runpytest_subprocess("--start-method", "bogus", "--python", "/nonexistent/python")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert [line for line in result.stderr.lines if line.strip()] == [
+        "ERROR: --start-method bogus: unknown start method (choose from fork, spawn, forkserver)"
+    ]
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_merge_rejects_a_foreign_file_in_one_line(tmp_path, capsys):
+    foreign = tmp_path / "junit.json"
+    foreign.write_text(json.dumps({"tests": []}))
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"schema": matrix.SCHEMA, "columns": [], "cells": []}))
+    out = tmp_path / "merged.json"
+    assert matrix.main(["merge", "-o", str(out), str(good), str(foreign)]) == 2
+    assert capsys.readouterr().err == f"error: {foreign}: not an mpspec matrix (schema 'mpspec-matrix/1' expected)\n"
+    assert not out.exists()
+
+
+def test_merge_rejects_a_corrupt_file_in_one_line(tmp_path, capsys):
+    corrupt = tmp_path / "matrix.json"
+    corrupt.write_text('{"schema": "mpspec-matrix/1", "columns": [], "cells": [{"claim": 1}]}')
+    assert matrix.main(["merge", "-o", str(tmp_path / "m.json"), str(corrupt)]) == 2
+    assert capsys.readouterr().err == f"error: {corrupt}: malformed mpspec matrix\n"
