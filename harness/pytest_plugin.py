@@ -89,8 +89,12 @@ def _claim_id(item: pytest.Item) -> str | None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrise scenario tests over (target interpreter, start method) pairs."""
+    """Parametrise scenario tests over (target interpreter, start method) pairs,
+    or over targets alone for a test that lets each target use its default."""
     if "start_method" not in metafunc.fixturenames:
+        if "target" in metafunc.fixturenames and "run_scenario" in metafunc.fixturenames:
+            targets = metafunc.config.stash[TARGETS]
+            metafunc.parametrize("target", targets, ids=[t.label for t in targets])
         return
     marker = metafunc.definition.get_closest_marker("start_methods")
     claim_marker = metafunc.definition.get_closest_marker("claim")
@@ -174,7 +178,8 @@ ScenarioRunner = Callable[..., RunResult]
 def run_scenario(request: pytest.FixtureRequest, _run_cache: RunCache, target: Target) -> ScenarioRunner:
     """``run_scenario(name, start_method, variant=None, python_flags=(), python=None, **params)``.
 
-    ``python`` is the interpreter that runs the scenario (default: the test's target).
+    ``python`` is the interpreter that runs the scenario (default: the test's target);
+    ``start_method=""`` leaves the choice to the interpreter's default.
 
     Returns the (session-cached) run.  A run that timed out or left processes
     behind fails the test; a failing test's report carries every run's transcript.

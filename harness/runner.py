@@ -46,7 +46,8 @@ class RunSpec:
 
     def argv(self, trace_path: Path) -> list[str]:
         args = [self.python, *self.python_flags, "-m", f"scenarios.{self.scenario}"]
-        args += ["--start-method", self.start_method, "--trace", str(trace_path)]
+        args += ["--start-method", self.start_method] if self.start_method else []  # "": the default
+        args += ["--trace", str(trace_path)]
         if self.variant:
             args += ["--variant", self.variant]
         for key, value in self.params:
@@ -57,7 +58,8 @@ class RunSpec:
         extra = "".join(f" --{k} {v}" for k, v in self.params)
         flags = "".join(f"{f} " for f in self.python_flags)
         variant = f" --variant {self.variant}" if self.variant else ""
-        return f"{flags}-m scenarios.{self.scenario} --start-method {self.start_method}{variant}{extra}"
+        method = f" --start-method {self.start_method}" if self.start_method else ""
+        return f"{flags}-m scenarios.{self.scenario}{method}{variant}{extra}"
 
     def key(self) -> str:
         return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:24]

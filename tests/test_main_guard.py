@@ -117,3 +117,17 @@ def test_guarded_block_runs_in_the_parent_only(run_scenario, start_method):
     else:
         assert top_levels(r) == [("MainProcess", "__main__"), ("Process-1", "__mp_main__")]
     assert [e.process for e in r.trace.named("scenario-start")] == ["MainProcess"]
+
+
+@pytest.mark.claim("GUARD-03")
+def test_start_method_used_when_none_is_chosen(run_scenario, target):
+    """Without --start-method the program runs with its platform's and version's default."""
+    r = run_scenario("main_guard", start_method="")
+    if target.platform == "win32" or (target.platform == "darwin" and target.version >= (3, 8)):
+        expected = "spawn"  # bpo-33725 (3.8) moved macOS to spawn; Windows never had fork
+    elif target.platform != "darwin" and target.version >= (3, 14):
+        expected = "forkserver"  # gh-84559 (3.14)
+    else:
+        expected = "fork"
+    assert r.trace.one("scenario-start", "MainProcess")["start_method"] == expected
+    assert r.trace.one("child-exit", "MainProcess")["exitcode"] == 0

@@ -48,4 +48,29 @@ CLAIMS: tuple[Claim, ...] = (
         "spawn.prepare() runs the main module as '__mp_main__' in spawn and forkserver children; fork children "
         "do not import it at all.",
     ),
+    Claim(
+        "GUARD-03",
+        SECTION,
+        "Run as written, without choosing a start method, the examples use spawn, as they did on the "
+        "author's Windows machine, so the transcripts show what a reader gets.",
+        "시작 방식을 따로 정하지 않고 예제를 그대로 실행하면 글쓴이의 Windows에서처럼 spawn이 쓰이므로, "
+        "독자도 같은 실행 결과를 얻는다.",
+        Verdict.VERSION,
+        "The default start method depends on the platform and version: spawn on Windows, and on macOS from 3.8; "
+        "fork on Linux up to 3.13, forkserver from 3.14.",
+        start_methods=(),
+        variations=(
+            Variation(
+                "The default on Linux and other POSIX systems is fork up to 3.13 (forkserver from 3.14, gh-84559).",
+                breaks_claim=True,
+                platforms=("linux", "freebsd", "openbsd", "netbsd", "sunos5", "aix"),
+            ),
+            Variation(
+                "macOS defaulted to fork before 3.8 (bpo-33725 made it spawn).",
+                breaks_claim=True,
+                until=(3, 8),
+                platforms=("darwin",),
+            ),
+        ),
+    ),
 )
