@@ -54,6 +54,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-metadata, whose table lists the targets
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "claim(id): the catalogue claim this test proves")
     config.addinivalue_line("markers", "start_methods(*names): limit the start methods of this test")
@@ -186,6 +187,9 @@ def run_scenario(request: pytest.FixtureRequest, _run_cache: RunCache, target: T
     """
     runs: list[RunResult] = []
     request.node.stash[RUNS] = runs
+    files: list[str] = []
+    # Travels with the report: the report plugin shows these runs as the claim's evidence.
+    request.node.user_properties.append(("runs", files))
 
     def run(
         scenario: str,
@@ -205,6 +209,7 @@ def run_scenario(request: pytest.FixtureRequest, _run_cache: RunCache, target: T
         )
         result = _run_cache.get(spec, on_interrupt=runs.append)
         runs.append(result)
+        files.append(str(_run_cache.file(spec)))
         if result.timed_out:
             pytest.fail(f"scenario timed out after {spec.deadline:.0f} s: {spec.label()}", pytrace=False)
         if result.leftovers:
@@ -224,6 +229,18 @@ def pytest_runtest_makereport(
         for result in item.stash.get(RUNS, []):
             report.sections.append((f"scenario {result.spec.label()}", result.transcript()))
     return report
+
+
+@pytest.fixture
+def against_document(request: pytest.FixtureRequest) -> Callable[[str, str, str], None]:
+    """``against_document(what, document, this_run)``: one line of the report's
+    side-by-side, where the document showed output.  ``document`` describes or
+    cites the fact the document's transcript shows, never its text at length."""
+
+    def record(what: str, document: str, this_run: str) -> None:
+        request.node.user_properties.append(("evidence", {"what": what, "document": document, "run": this_run}))
+
+    return record
 
 
 @pytest.fixture

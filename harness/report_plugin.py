@@ -1,14 +1,20 @@
-"""pytest plugin, report side: the HTML report's claim columns, outcomes per
-(claim, interpreter, start method), the verdict matrix and its terminal table."""
+"""pytest plugin, report side: the HTML report's claims summary and claim
+columns, outcomes per (claim, interpreter, start method), the verdict matrix,
+the terminal claims tree, and the environment table's allow-list."""
 
 from __future__ import annotations
 
+import multiprocessing
+import platform
 from collections import defaultdict
 from collections.abc import Generator
 
 import pytest
 
-from harness import matrix
+from harness import claims_summary, matrix
+from harness.catalogue import CLAIMS, SECTIONS
+from harness.claims import Verdict
+from harness.claims_summary import ClaimTests, test_anchor
 from harness.pytest_plugin import TARGETS
 from harness.targets import host
 
@@ -38,44 +44,116 @@ def pytest_runtest_makereport(
 
 
 class _MatrixRecorder:
-    """Collects outcomes per (claim, target column, start method) and writes the matrix."""
+    """Collects, per claim and per (claim, target column, start method), what the
+    tests did; writes the verdict matrix, the report's claims summary and the
+    terminal tree."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.outcomes: defaultdict[tuple[str, str, str], list[str]] = defaultdict(list)
-        self.data: dict[str, object] | None = None
+        self.per_claim: defaultdict[str, ClaimTests] = defaultdict(ClaimTests)
         self.written = ""
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         props = dict(report.user_properties)
         if "claim" not in props or (report.when != "call" and not report.failed):
             return
-        key = (str(props["claim"]), str(props["target"]), str(props["start_method"]))
-        self.outcomes[key].append(report.outcome)
+        claim_id = str(props["claim"])
+        self.outcomes[(claim_id, str(props["target"]), str(props["start_method"]))].append(report.outcome)
+        found = self.per_claim[claim_id]
+        found.tests.append((report.nodeid, report.outcome))
+        for path in props.get("runs", []):  # type: ignore[attr-defined]
+            found.run_files.setdefault(str(path), None)
+        found.evidence += [
+            {k: str(v) for k, v in value.items()}  # type: ignore[attr-defined]
+            for key, value in report.user_properties
+            if key == "evidence"
+        ]
+
+    def columns(self) -> list[matrix.Column]:
+        return [
+            matrix.Column(t.platform, t.implementation, t.version, t.start_methods) for t in self.config.stash[TARGETS]
+        ]
+
+    def matrix(self) -> dict[str, object]:
+        return matrix.build(self.columns(), self.outcomes, host().column_key)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.config.option.collectonly:
             return
-        columns = [
-            matrix.Column(t.platform, t.implementation, t.version, t.start_methods) for t in self.config.stash[TARGETS]
-        ]
-        self.data = matrix.build(columns, self.outcomes, host().column_key)
         option: str | None = self.config.getoption("matrix_json")
         # A relative --matrix-json is taken from where pytest was started, as --html is.
         default = self.config.rootpath / "reports" / "matrix.json"
         path = self.config.invocation_params.dir / option if option else default
         try:
-            self.written = f"{path} and {matrix.write(self.data, path)}"
+            self.written = f"{path} and {matrix.write(self.matrix(), path)}"
         except OSError as exc:
             self.written = f"not written: {path}: {exc.strerror or exc}"
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        if self.data is None:
+        if not self.written:
             return
-        terminalreporter.section("mpspec verdict matrix")
-        for line in matrix.terminal_table(self.data):
+        data = self.matrix()
+        terminalreporter.section("mpspec: the document's claims")
+        for line in claims_tree(data):
             terminalreporter.write_line(line)
+        if len(self.columns()) > 1:
+            terminalreporter.section("mpspec verdict matrix")
+            for line in matrix.terminal_table(data):
+                terminalreporter.write_line(line)
         terminalreporter.write_line(f"matrix: {self.written}")
+        html_path = self.config.getoption("htmlpath", None)
+        if html_path:
+            terminalreporter.write_line(f"report: {self.config.invocation_params.dir / html_path}")
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_summary(self, prefix: list[str], summary: list[str], postfix: list[str]) -> None:
+        prefix.append(claims_summary.render(self.columns(), self.matrix(), self.per_claim))
+
+
+TREE_MARK = {
+    Verdict.HOLDS: "✓",
+    Verdict.CAVEAT: "~",
+    Verdict.WRONG: "✗",
+    Verdict.VERSION: "±",
+    Verdict.OPINION: "·",
+}
+
+
+def claims_tree(data: dict[str, object]) -> list[str]:
+    """A line per claim under its section: the verdict's mark, or ! when a test
+    of the claim failed (unexpected) and ? when none ran."""
+    statuses: defaultdict[str, set[str]] = defaultdict(set)
+    for cell in data["cells"]:  # type: ignore[attr-defined]
+        statuses[cell["claim"]].add(cell["status"])
+    totals: defaultdict[str, int] = defaultdict(int)
+    lines = []
+    for section in SECTIONS:
+        lines.append(f"{section.key:<7} {section.title_en}")
+        for claim in (c for c in CLAIMS.values() if c.section == section):
+            seen = statuses[claim.id]
+            if matrix.UNEXPECTED in seen:
+                mark, word = "!", "unexpected"
+            elif claim.testable and not seen & {matrix.HOLDS, matrix.DOES_NOT_HOLD}:
+                mark, word = "?", "not run"
+            else:
+                mark, word = TREE_MARK[claim.verdict], claim.verdict.value
+            totals[word] += 1
+            lines.append(f"  {mark} {claim.id:<10} {word:<20} {claim.en[:70]}")
+    lines.append("claims: " + ", ".join(f"{n} {w}" for w, n in totals.items()))
+    return lines
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_metadata(metadata: dict[str, object], config: pytest.Config) -> None:
+    """The report's environment table: an allow-list, so no environment variable
+    (CI tokens, paths) that pytest-metadata would add can leak into a report."""
+    kept: dict[str, object] = {k: metadata[k] for k in ("Python", "Platform", "Packages", "Plugins") if k in metadata}
+    metadata.clear()
+    metadata.update(kept)
+    metadata["Implementation"] = f"{platform.python_implementation()} {platform.python_version()}"
+    metadata["Start methods (host)"] = ", ".join(multiprocessing.get_all_start_methods())
+    metadata["Scenario interpreters"] = ", ".join(t.description for t in config.stash[TARGETS])
 
 
 # --- pytest-html columns (only when pytest-html is installed) -------------
@@ -95,3 +173,5 @@ def pytest_html_results_table_row(report: pytest.TestReport, cells: list[str]) -
     props = dict(getattr(report, "user_properties", ()))
     for offset, (key, _) in enumerate(_COLUMNS):
         cells.insert(2 + offset, f"<td>{props.get(key, '')}</td>")
+    # The claims summary links each claim to its tests' rows.
+    cells[2] = cells[2].replace("<td>", f"<td id='{test_anchor(report.nodeid)}'>", 1)

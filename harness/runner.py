@@ -7,6 +7,7 @@ when the run ends, hits its deadline or is interrupted.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import json
@@ -15,10 +16,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import IO, Any, Callable
 
 from harness.mplog import MpLog
 from harness.trace import Trace
@@ -76,6 +78,12 @@ class RunResult:
     timed_out: bool = False
     interrupted: bool = False
     leftovers: tuple[int, ...] = ()  # pids still alive after the run; killed
+    # For drawing timelines only (tests never assert on timing): time.monotonic()
+    # at Popen, and at the arrival of each line of stdout / stderr (one stamp per
+    # line of ``stdout.splitlines()`` / ``stderr.splitlines()``).
+    started_at: float = 0.0
+    stdout_times: tuple[float, ...] = ()
+    stderr_times: tuple[float, ...] = ()
     trace: Trace = field(init=False, compare=False, repr=False)
     log: MpLog = field(init=False, compare=False, repr=False)
 
@@ -103,6 +111,9 @@ class RunResult:
             for k in ("returncode", "stdout", "stderr", "trace_text", "duration", "timed_out", "interrupted")
         }
         raw["leftovers"] = list(self.leftovers)
+        raw["started_at"] = self.started_at
+        raw["stdout_times"] = list(self.stdout_times)
+        raw["stderr_times"] = list(self.stderr_times)
         raw["spec"] = asdict(self.spec)
         return json.dumps(raw)
 
@@ -113,6 +124,8 @@ class RunResult:
         spec["params"] = tuple(tuple(p) for p in spec["params"])
         spec["python_flags"] = tuple(spec["python_flags"])
         raw["leftovers"] = tuple(raw["leftovers"])
+        for stamps in ("stdout_times", "stderr_times"):  # absent from results stored before they existed
+            raw[stamps] = tuple(raw.get(stamps, ()))
         return cls(spec=RunSpec(**spec), **raw)
 
     def transcript(self) -> str:
@@ -163,30 +176,109 @@ def run(
         except OSError as exc:
             raise HarnessError(f"cannot start interpreter {spec.python!r}: {exc.strerror or exc}") from None
 
-        def result(out: bytes, err: bytes, **outcome: Any) -> RunResult:
+        out = _LineReader(proc.stdout)
+        err = _LineReader(proc.stderr)
+
+        def result(**outcome: Any) -> RunResult:
+            stdout, stdout_times = out.collected()
+            stderr, stderr_times = err.collected()
             return RunResult(
                 spec=spec,
                 returncode=proc.returncode,
-                stdout=out.decode("utf-8", "replace"),
-                stderr=err.decode("utf-8", "replace"),
+                stdout=stdout,
+                stderr=stderr,
                 trace_text=trace_path.read_text(encoding="utf-8") if trace_path.exists() else "",
                 duration=time.monotonic() - started,
+                started_at=started,
+                stdout_times=stdout_times,
+                stderr_times=stderr_times,
                 **outcome,
             )
 
+        def drain() -> None:
+            """After the tree was killed: the rest of the output, within a bound."""
+            for reader in (out, err):
+                reader.join(READER_WAIT)
+
         try:
-            out, err = proc.communicate(timeout=spec.deadline)
+            # Like communicate(timeout): both streams to their end, then the exit status.
+            deadline = time.monotonic() + spec.deadline
+            for reader in (out, err):
+                if not reader.join(deadline - time.monotonic()):
+                    raise subprocess.TimeoutExpired(proc.args, spec.deadline)
+            proc.wait(max(deadline - time.monotonic(), 0.0))
         except subprocess.TimeoutExpired:
             kill_tree(proc, 0.0)
-            out, err = proc.communicate()
-            return result(out, err, timed_out=True)
+            drain()
+            return result(timed_out=True)
         except BaseException:
             kill_tree(proc, 0.0)
-            out, err = proc.communicate()
+            drain()
             if on_interrupt is not None:
-                on_interrupt(result(out, err, interrupted=True))
+                on_interrupt(result(interrupted=True))
             raise
-        return result(out, err, leftovers=tuple(kill_tree(proc, exit_grace)))
+        return result(leftovers=tuple(kill_tree(proc, exit_grace)))
+
+
+READER_WAIT = 5.0  # seconds to collect the remaining output once the tree is killed
+
+
+class _LineReader:
+    """Reads a child's stream line by line in a thread, stamping each line
+    with time.monotonic() on arrival."""
+
+    def __init__(self, stream: IO[bytes] | None) -> None:
+        self._chunks: list[tuple[bytes, float]] = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream: IO[bytes] | None) -> None:
+        if stream is None:
+            return
+        try:
+            for line in iter(stream.readline, b""):
+                arrived = time.monotonic()
+                with self._lock:
+                    self._chunks.append((line, arrived))
+        except (OSError, ValueError):  # the stream was closed under us
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                stream.close()
+
+    def join(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the end of the stream; True if reached."""
+        self._thread.join(max(timeout, 0.0))
+        return not self._thread.is_alive()
+
+    def collected(self) -> tuple[str, tuple[float, ...]]:
+        """The text so far (decoded as a whole, exactly as communicate()'s bytes
+        would be) and one arrival time per line of ``text.splitlines()``."""
+        with self._lock:
+            chunks = list(self._chunks)
+        text = b"".join(chunk for chunk, _ in chunks).decode("utf-8", "replace")
+        return text, line_times(text, chunks)
+
+
+def line_times(text: str, chunks: list[tuple[bytes, float]]) -> tuple[float, ...]:
+    """The arrival time of each line of ``text.splitlines()``: that of the chunk
+    (a line as read, up to its newline) in which the line begins.  splitlines()
+    also splits at carriage returns, form feeds ...: such lines share their chunk's time."""
+    starts: list[int] = []  # character offset of each chunk in text
+    offset = 0
+    for chunk, _ in chunks:
+        starts.append(offset)
+        # A chunk ends at a newline (or at the end of the stream), so decoding it
+        # alone gives the same characters as decoding the whole stream.
+        offset += len(chunk.decode("utf-8", "replace"))
+    times: list[float] = []
+    position = 0
+    for line in text.splitlines(keepends=True):
+        index = bisect.bisect_right(starts, position) - 1
+        times.append(chunks[index][1] if index >= 0 else 0.0)
+        position += len(line)
+    return tuple(times)
 
 
 def group_members(pgid: int) -> list[int]:

@@ -20,10 +20,13 @@ class RunCache:
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
 
+    def file(self, spec: RunSpec) -> Path:
+        """Where the finished run is stored (the report reads its evidence there)."""
+        return self.directory / f"{spec.key()}.json"
+
     def get(self, spec: RunSpec, on_interrupt: Callable[[RunResult], None] | None = None) -> RunResult:
-        key = spec.key()
-        stored = self.directory / f"{key}.json"
-        with FileLock(str(self.directory / f"{key}.lock")):
+        stored = self.file(spec)
+        with FileLock(str(stored.with_suffix(".lock"))):
             if stored.exists():
                 return RunResult.from_json(stored.read_text(encoding="utf-8"))
             result = run(spec, on_interrupt=on_interrupt)

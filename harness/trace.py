@@ -19,6 +19,7 @@ class TraceEvent:
     process: str
     event: str
     data: dict[str, Any] = field(default_factory=dict)
+    t: float | None = None  # time.monotonic() when recorded; for drawing only (older traces lack it)
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -36,7 +37,17 @@ class Trace:
                 continue
             try:
                 raw = json.loads(line)
-                events.append(TraceEvent(raw["seq"], raw["pid"], raw["process"], raw["event"], raw.get("data", {})))
+                t = raw.get("t")
+                events.append(
+                    TraceEvent(
+                        raw["seq"],
+                        raw["pid"],
+                        raw["process"],
+                        raw["event"],
+                        raw.get("data", {}),
+                        float(t) if isinstance(t, (int, float)) else None,
+                    )
+                )
             except (ValueError, KeyError, TypeError) as exc:
                 raise TraceFormatError(f"trace line {number}: {exc}: {line[:200]}") from exc
         return cls(tuple(sorted(events, key=lambda e: e.seq)))

@@ -11,6 +11,7 @@ import json
 import multiprocessing
 import os
 import sys
+import time
 
 TRACE_ENV = "MPSPEC_TRACE"
 
@@ -39,7 +40,10 @@ def emit(event, text=None, **data):
     """Record ``event`` in the trace; print ``text`` as a transcript line.
 
     The sequence number is the number of lines already in the file, read
-    under the lock, so it orders events of all processes globally.
+    under the lock, so it orders events of all processes globally.  ``t`` is
+    time.monotonic(), also taken under the lock (so it grows with ``seq``); it
+    is for drawing timelines only (CLOCK_MONOTONIC is system-wide, so the
+    stamps of all processes and of the harness share one clock).
     """
     if text is not None:
         # One write per line: print() writes the text and the newline
@@ -60,6 +64,7 @@ def emit(event, text=None, **data):
         try:
             f.seek(0)
             record["seq"] = f.read().count(b"\n")
+            record["t"] = time.monotonic()
             f.seek(0, os.SEEK_END)
             f.write(json.dumps(record, sort_keys=True).encode("utf-8") + b"\n")
             f.flush()

@@ -169,9 +169,11 @@ def test_end_markers_come_after_every_producer_finished(run_scenario, start_meth
 
 
 @pytest.mark.claim("COMM-06")
-def test_put_starts_before_get_returns(run_scenario, start_method):
+def test_put_starts_before_get_returns(run_scenario, start_method, against_document):
     """What is guaranteed: the producer's put begins before the consumer's get returns."""
     r = queue_run(run_scenario, start_method)
+    order = [line.split("]")[0].strip("[") for line in r.stdout_lines if line in (PRODUCER_LINE, CONSUMER_LINE)]
+    against_document("which process prints first", "producer, then consumer", ", then ".join(order))
     assert r.trace.one("putting", "producer").seq < r.trace.one("got", "consumer").seq
     assert r.trace.one("put", "producer")["message"] == r.trace.one("got", "consumer")["message"]
 

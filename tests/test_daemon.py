@@ -157,9 +157,10 @@ def test_daemon_outlives_parent_leaving_by_os_exit(run_scenario, start_method):
 
 
 @pytest.mark.claim("DAEMON-04")
-def test_joined_daemon_prints_start_and_exit(run_scenario, start_method):
+def test_joined_daemon_prints_start_and_exit(run_scenario, start_method, against_document):
     """The joined daemonic child prints "start" then "exit"; join() returns only after the end line."""
     r = run_scenario("daemon", start_method, variant="document", join="yes")
+    against_document("lines the joined daemon prints", "start, exit", ", ".join(r.stdout_lines))
     assert r.returncode == 0
     assert r.stdout_lines == ["start", "exit"]
     assert r.trace.one("child-start", "background")["daemon"] is True

@@ -75,9 +75,15 @@ def test_wait_on_cleared_flag_is_false_and_on_set_flag_true(run_scenario, start_
 
 
 @pytest.mark.claim("EVENT-02")
-def test_status_lines_have_the_documents_shape(run_scenario, start_method):
+def test_status_lines_have_the_documents_shape(run_scenario, start_method, against_document):
     """Each child prints "[name] event status : (False)" / "(True)" lines, one per wait, in its own order."""
     r = chain(run_scenario, start_method)
+    firsts = [line for line in r.stdout_lines if line.startswith("[first] event status : ")]
+    against_document(
+        "what 'first' prints before and after e1 is set",
+        "(False) ... (True)",
+        " ... ".join(line.rsplit(" ", 1)[-1] for line in firsts),
+    )
 
     def printed(child: str) -> list[str]:
         return [line for line in r.stdout_lines if line.startswith(f"[{child}] event status : ")]

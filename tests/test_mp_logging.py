@@ -50,9 +50,11 @@ def test_log_records_are_written_to_stderr_only(run_scenario, start_method):
 
 
 @pytest.mark.claim("LOG-02")
-def test_format_uses_slash_not_backslash(run_scenario, start_method):
+def test_format_uses_slash_not_backslash(run_scenario, start_method, against_document):
     """The level and the process name are separated by '/', the message by a space."""
     r = run_scenario("mp_logging", start_method)
+    fmt = r.trace.one("parent-logger")["after"]["handlers"][0]["format"]
+    against_document("separator between level and process name (prose)", "\\", fmt[len("[%(levelname)s") :][0])
     lines = r.stderr.splitlines()
     assert "[INFO/MainProcess] process shutting down" in lines
     assert "[INFO/Process-1] child process calling self.run()" in lines
@@ -90,9 +92,15 @@ def test_get_logger_in_this_process_does_not_propagate(mp_log_capture):
 
 
 @pytest.mark.claim("LOG-04")
-def test_each_child_logs_its_lifecycle_in_order(run_scenario, start_method):
+def test_each_child_logs_its_lifecycle_in_order(run_scenario, start_method, against_document):
     """Each child logs run, shutdown, two finalizer lines and exit code 0, in the version's order."""
     r = run_scenario("mp_logging", start_method)
+    first_two = [m for m in lifecycle(r, "Process-1") if m in (SHUTTING_DOWN, EXIT_0)]
+    against_document(
+        "a child's 'shutting down' and 'exiting' lines, in order",
+        f"{SHUTTING_DOWN!r}, {EXIT_0!r}",
+        ", ".join(map(repr, first_two)),
+    )
     for child in CHILDREN:
         assert lifecycle(r, child) == expected_child_lines(r), child
 

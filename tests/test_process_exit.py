@@ -108,20 +108,22 @@ def test_terminate_delivers_sigterm_to_the_child(run_scenario, start_method):
 
 @NO_SIGTERM_HANDLER
 @pytest.mark.claim("EXIT-02")
-def test_exitcode_is_none_right_after_terminate(run_scenario, start_method):
+def test_exitcode_is_none_right_after_terminate(run_scenario, start_method, against_document):
     """Read right after terminate(), before the child ended, the exit code is None."""
     r = document(run_scenario, start_method)
     read = stage(r, "exit-code", BLOCKED)["after-terminate"]
+    against_document("exit code of the terminated job, read right after terminate()", "None", str(read["exitcode"]))
     assert read["exitcode"] is None
     assert read["repr"] == process_repr(r, BLOCKED, "started")
     assert f"process check : {read['repr']} exit code : None" in r.stdout_lines
 
 
 @pytest.mark.claim("EXIT-02")
-def test_exitcode_after_join_is_minus_sigterm(run_scenario, start_method):
+def test_exitcode_after_join_is_minus_sigterm(run_scenario, start_method, against_document):
     """Once the child has been joined, the same process reports exit code -SIGTERM."""
     r = document(run_scenario, start_method)
     reads = stage(r, "exit-code", BLOCKED)
+    against_document("exit code of the terminated job after join()", "None", str(reads["after-join"]["exitcode"]))
     assert list(reads) == ["after-terminate", "after-join"]
     code = by_signal(r, start_method, signal.SIGTERM)
     assert reads["after-join"]["exitcode"] == code
@@ -163,9 +165,11 @@ def test_is_alive_before_during_and_after(run_scenario, start_method):
 
 
 @pytest.mark.claim("EXIT-04")
-def test_printed_state_goes_initial_started_stopped(run_scenario, start_method):
+def test_printed_state_goes_initial_started_stopped(run_scenario, start_method, against_document):
     """The process prints as initial, then started, then stopped, in the version's repr form."""
     r = document(run_scenario, start_method)
+    shown = stage(r, "check", FINISHING[0])["running"]["repr"]
+    against_document("how a running process prints", f"<Process({FINISHING[0]}, started)>", shown)
     for name in FINISHING:
         reprs = {k: v["repr"] for k, v in stage(r, "check", name).items()}
         assert reprs == {

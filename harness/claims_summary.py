@@ -1,0 +1,181 @@
+"""The claims summary at the top of report.html: claims first, evidence beside them.
+
+Pure HTML (plus an inline SVG per run, no script): grouped by the document's
+sections, each claim with its paraphrase (English or Korean, switched by CSS),
+its verdict and reason, its outcome per interpreter and start method, links to
+its tests, the document-versus-run comparisons its tests recorded, and the runs
+its tests asserted on (log lines, exit codes, pids, transcript, timeline).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness import matrix, timeline
+from harness.catalogue import CLAIMS, SECTIONS
+from harness.claims import Claim
+from harness.runner import RunResult
+
+
+def test_anchor(nodeid: str) -> str:
+    """The id of a test's row in the results table, for links from the summary."""
+    return "t-" + hashlib.sha1(nodeid.encode()).hexdigest()[:12]
+
+
+@dataclass
+class ClaimTests:
+    """What the tests of one claim left for the report."""
+
+    tests: list[tuple[str, str]] = field(default_factory=list)  # (nodeid, outcome)
+    run_files: dict[str, None] = field(default_factory=dict)  # ordered set of run JSON files
+    evidence: list[dict[str, str]] = field(default_factory=list)  # what / document / run
+
+
+_CSS = """
+#mpspec-claims{font-size:13px;margin-bottom:2em}
+#mpspec-claims table{border-collapse:collapse;width:100%}
+#mpspec-claims th,#mpspec-claims td{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
+#mpspec-claims tr.section th{background:#e3e9f3;font-size:14px}
+#mpspec-claims .mark{display:inline-block;min-width:1.3em;text-align:center;font-weight:bold;margin:1px}
+#mpspec-claims .holds{background:#d9f2d9}#mpspec-claims .does-not-hold{background:#fde2c8}
+#mpspec-claims .unexpected{background:#f7b0b0}#mpspec-claims .n-a,#mpspec-claims .not-run{color:#999}
+#mpspec-claims .verdict{font-weight:bold;white-space:nowrap}
+#mpspec-lang-en:checked~table .ko,#mpspec-lang-ko:checked~table .en{display:none}
+#mpspec-claims pre{background:#f7f7f7;padding:4px;max-height:18em;overflow:auto;white-space:pre-wrap}
+#mpspec-claims .differs{background:#fde2c8}
+#mpspec-claims details>summary{cursor:pointer;color:#235}
+"""
+
+
+def render(columns: list[matrix.Column], data: dict[str, object], per_claim: dict[str, ClaimTests]) -> str:
+    cells = {(c["claim"], c["column"], c["start_method"]): c for c in data["cells"]}  # type: ignore[attr-defined]
+    shown_runs: set[str] = set()
+    out = [
+        f"<section id='mpspec-claims'><style>{_CSS}</style>",
+        "<h2>Claims of the document</h2>",
+        "<p>Each claim paraphrases one statement of the study note; the verdict is about the note. "
+        "Marks per interpreter and start method: "
+        + " ".join(f"<span class='mark {_css(s)}'>{m}</span> {s}" for s, m in matrix.MARK.items())
+        + ".</p>",
+        "<input type='radio' name='mpspec-lang' id='mpspec-lang-en' checked>"
+        "<label for='mpspec-lang-en'>English</label> "
+        "<input type='radio' name='mpspec-lang' id='mpspec-lang-ko'><label for='mpspec-lang-ko'>한국어</label>",
+        "<table><tr><th>claim</th><th>paraphrase</th><th>verdict and reason</th>"
+        f"<th>outcome ({_esc(', '.join(c.label for c in columns))})</th><th>tests</th></tr>",
+    ]
+    for section in SECTIONS:
+        out.append(
+            f"<tr class='section'><th colspan=5><span class='en'>{_esc(section.title_en)}</span>"
+            f"<span class='ko'>{_esc(section.title_ko)}</span></th></tr>"
+        )
+        for claim in (c for c in CLAIMS.values() if c.section == section):
+            found = per_claim.get(claim.id, ClaimTests())
+            out.append(_claim_row(claim, columns, cells, found))
+            out.append(_evidence_row(claim, found, shown_runs))
+    out.append("</table></section>")
+    return "\n".join(out)
+
+
+def _claim_row(
+    claim: Claim, columns: list[matrix.Column], cells: dict[tuple[str, str, str], dict[str, object]], found: ClaimTests
+) -> str:
+    marks = []
+    for column in columns:
+        for method in (*column.start_methods, matrix.NO_METHOD):
+            cell = cells.get((claim.id, column.key, method))
+            if cell is None:
+                continue
+            status = str(cell["status"])
+            reasons = "; ".join(cell["reasons"])  # type: ignore[arg-type]
+            title = f"{column.label} {method}: {status}" + (f" ({reasons})" if reasons else "")
+            marks.append(f"<span class='mark {_css(status)}' title='{_esc(title)}'>{matrix.MARK[status]}</span>")
+        marks.append(f"<small>{_esc(column.label)}</small><br>")
+    links = " ".join(
+        f"<a href='#{test_anchor(nodeid)}' class='{_css(outcome)}' title='{_esc(nodeid)}'>{_esc(_short(nodeid))}</a>"
+        for nodeid, outcome in found.tests
+    )
+    return (
+        f"<tr class='mpspec-claim' data-claim='{_esc(claim.id)}'><td>{_esc(claim.id)}</td>"
+        f"<td><span class='en'>{_esc(claim.en)}</span><span class='ko'>{_esc(claim.ko)}</span></td>"
+        f"<td><span class='verdict'>{_esc(claim.verdict.value)}</span><br>{_esc(claim.reason)}</td>"
+        f"<td>{''.join(marks)}</td><td>{links or '<small>no test ran</small>'}</td></tr>"
+    )
+
+
+def _evidence_row(claim: Claim, found: ClaimTests, shown_runs: set[str]) -> str:
+    parts = []
+    if found.evidence:
+        rows = "".join(
+            f"<tr class='{'' if e['document'] == e['run'] else 'differs'}'><td>{_esc(e['what'])}</td>"
+            f"<td>{_esc(e['document'])}</td><td>{_esc(e['run'])}</td>"
+            f"<td>{'same' if e['document'] == e['run'] else 'differs'}</td></tr>"
+            for e in _unique(found.evidence)
+        )
+        parts.append(
+            "<table><tr><th>what</th><th>the document's transcript shows</th><th>this run</th><th></th></tr>"
+            f"{rows}</table>"
+        )
+    for path in found.run_files:
+        if path in shown_runs:
+            parts.append(f"<p>Run <a href='#{_run_anchor(path)}'>{_esc(Path(path).stem)}</a> (shown above).</p>")
+            continue
+        result = _load(path)
+        if result is None:
+            continue
+        shown_runs.add(path)
+        parts.append(_run_block(path, result))
+    if not parts:
+        return ""
+    return (
+        f"<tr class='mpspec-evidence' data-claim='{_esc(claim.id)}'><td></td><td colspan=4>"
+        f"<details><summary>evidence for {_esc(claim.id)}</summary>{''.join(parts)}</details></td></tr>"
+    )
+
+
+def _run_block(path: str, result: RunResult) -> str:
+    pids = {e.process: e.pid for e in result.trace}
+    log = "\n".join(f"[{r.level}/{r.process}] {r.message}" for r in result.log)
+    return (
+        f"<div class='mpspec-run' id='{_run_anchor(path)}'>"
+        f"<p><code>$ python {_esc(result.spec.label())}</code> (interpreter {_esc(result.spec.python)}): "
+        f"exit status {_esc(str(result.returncode))}; pids {_esc(json.dumps(pids))}</p>"
+        f"{timeline.render_svg(result)}"
+        f"<details><summary>multiprocessing log lines ({len(result.log)})</summary><pre>{_esc(log)}</pre></details>"
+        f"<details><summary>transcript (stdout)</summary><pre>{_esc(result.stdout)}</pre></details>"
+        "</div>"
+    )
+
+
+def _load(path: str) -> RunResult | None:
+    try:
+        return RunResult.from_json(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _unique(rows: Iterable[dict[str, str]]) -> list[dict[str, str]]:
+    seen: dict[tuple[str, str, str], dict[str, str]] = {}
+    for r in rows:
+        seen.setdefault((r["what"], r["document"], r["run"]), r)
+    return list(seen.values())
+
+
+def _run_anchor(path: str) -> str:
+    return "run-" + Path(path).stem
+
+
+def _short(nodeid: str) -> str:
+    return nodeid.split("::")[-1].removeprefix("test_") if hasattr(str, "removeprefix") else nodeid.split("::")[-1]
+
+
+def _css(status: str) -> str:
+    return status.replace(" ", "-").replace("/", "-")
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
