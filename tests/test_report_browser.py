@@ -74,6 +74,7 @@ def inner_report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     return InnerReport(out, html, out / "matrix.html", passed)
 
 
+@pytest.mark.browser  # shares the inner run; .ci/run also checks the default run's report size
 def test_report_is_self_contained_and_small(inner_report: InnerReport) -> None:
     """A reader opens the report offline, from a CI artefact: nothing is fetched."""
     remote = re.compile(r"<script[^>]*\ssrc=|<link[^>]*\shref=[\"']?https?:|@import\s+url\([\"']?https?:", re.I)
