@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import multiprocessing.util
+import random
 from collections import defaultdict
 from collections.abc import Generator
 from pathlib import Path
@@ -47,6 +48,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="limit the start methods (fork, spawn, forkserver); repeatable; default: all the target supports",
     )
     group.addoption(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run every scenario N times (as N separate runs) and report the pass rate per claim",
+    )
+    group.addoption(
+        "--shuffle",
+        type=int,
+        default=None,
+        metavar="SEED",
+        help="run the tests in an order shuffled with SEED (the same on every xdist worker)",
+    )
+    group.addoption(
         "--matrix-json",
         default=None,
         metavar="PATH",
@@ -66,6 +81,8 @@ def pytest_configure(config: pytest.Config) -> None:
             f"--start-method {unknown[0]}: unknown start method (choose from {', '.join(ALL_START_METHODS)})"
         )
     config.stash[METHODS] = methods or list(ALL_START_METHODS)
+    if config.getoption("repeat") < 1:
+        raise pytest.UsageError(f"--repeat {config.getoption('repeat')}: must be 1 or more")
     specs: list[str] = config.getoption("python")
     workerinput = getattr(config, "workerinput", None)
     if workerinput is not None and "mpspec_targets" in workerinput:
@@ -92,6 +109,9 @@ def _claim_id(item: pytest.Item) -> str | None:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Parametrise scenario tests over (target interpreter, start method) pairs,
     or over targets alone for a test that lets each target use its default."""
+    repeat: int = metafunc.config.getoption("repeat")
+    if repeat > 1 and "run_scenario" in metafunc.fixturenames:
+        metafunc.parametrize("repetition", range(repeat), ids=[f"run{i + 1}" for i in range(repeat)])
     if "start_method" not in metafunc.fixturenames:
         if "target" in metafunc.fixturenames and "run_scenario" in metafunc.fixturenames:
             targets = metafunc.config.stash[TARGETS]
@@ -112,6 +132,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     pairs = [(t, m) for t in metafunc.config.stash[TARGETS] for m in wanted if m in selected and m in t.start_methods]
     metafunc.parametrize(("target", "start_method"), pairs, ids=[f"{t.label}-{m}" for t, m in pairs])
+
+
+@pytest.fixture
+def repetition() -> int:
+    """Which of the --repeat runs of each scenario this test asserts on."""
+    return 0
 
 
 @pytest.fixture
@@ -155,6 +181,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     config.stash[CLAIMED] = claimed
     config.stash[UNKNOWN_CLAIMS] = unknown
     config.stash[COLLECTED_FILES] = files
+    seed: int | None = config.getoption("shuffle")
+    if seed is not None:
+        # Seeded, so every xdist worker collects the same order, as xdist requires.
+        random.Random(seed).shuffle(items)
 
 
 @pytest.fixture
@@ -176,7 +206,9 @@ ScenarioRunner = Callable[..., RunResult]
 
 
 @pytest.fixture
-def run_scenario(request: pytest.FixtureRequest, _run_cache: RunCache, target: Target) -> ScenarioRunner:
+def run_scenario(
+    request: pytest.FixtureRequest, _run_cache: RunCache, target: Target, repetition: int
+) -> ScenarioRunner:
     """``run_scenario(name, start_method, variant=None, python_flags=(), python=None, **params)``.
 
     ``python`` is the interpreter that runs the scenario (default: the test's target);
@@ -206,6 +238,7 @@ def run_scenario(request: pytest.FixtureRequest, _run_cache: RunCache, target: T
             params=tuple(sorted((k.replace("_", "-"), str(v)) for k, v in params.items())),
             python=python or target.path,
             python_flags=tuple(python_flags),
+            repetition=repetition,
         )
         result = _run_cache.get(spec, on_interrupt=runs.append)
         runs.append(result)

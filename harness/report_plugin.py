@@ -5,9 +5,11 @@ the terminal claims tree, and the environment table's allow-list."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import platform
 from collections import defaultdict
 from collections.abc import Generator
+from pathlib import Path
 
 import pytest
 
@@ -19,10 +21,67 @@ from harness.pytest_plugin import TARGETS
 from harness.targets import host
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-html and junitxml open their files
 def pytest_configure(config: pytest.Config) -> None:
     # Only the process that writes reports records outcomes: not xdist workers.
-    if not hasattr(config, "workerinput"):
-        config.pluginmanager.register(_MatrixRecorder(config), "mpspec-matrix")
+    if hasattr(config, "workerinput"):
+        return
+    for path in report_paths(config):
+        _check_writable(path)
+    config.pluginmanager.register(_MatrixRecorder(config), "mpspec-matrix")
+
+
+def report_paths(config: pytest.Config) -> list[Path]:
+    """The files this run will write: HTML report, JUnit XML, verdict matrix (and its HTML)."""
+    here = config.invocation_params.dir
+    paths = [here / p for p in (config.getoption("htmlpath", None), config.getoption("xmlpath", None)) if p]
+    return [*paths, matrix_path(config)]
+
+
+def matrix_path(config: pytest.Config) -> Path:
+    option: str | None = config.getoption("matrix_json")
+    # A relative --matrix-json is taken from where pytest was started, as --html is.
+    return config.invocation_params.dir / option if option else config.rootpath / "reports" / "matrix.json"
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse at start, in one line, a report that could not be written at the end."""
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(21, "it is a directory")
+        blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        if blocking is not None:
+            raise NotADirectoryError(20, f"{blocking} is not a directory")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        probe = path.with_name(f".{path.name}.{os.getpid()}.probe")
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise pytest.UsageError(f"cannot write the report {path}: {exc.strerror or exc}") from None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_sessionfinish(session: pytest.Session) -> Generator[None, None, None]:
+    """pytest-html and junitxml write their files in place; point them at a
+    temporary name and rename it afterwards, so an interrupted or failed write
+    never replaces the last good report with half of one."""
+    if hasattr(session.config, "workerinput"):
+        return (yield)
+    moves = []
+    for plugin in session.config.pluginmanager.get_plugins():
+        for attr in ("_report_path", "logfile"):  # pytest-html's report, junitxml's LogXML
+            final = getattr(plugin, attr, None)
+            if isinstance(final, (str, Path)) and Path(final).suffix in (".html", ".xml"):
+                temporary = Path(final).with_name(f".{Path(final).name}.{os.getpid()}.tmp")
+                setattr(plugin, attr, type(final)(temporary) if isinstance(final, str) else temporary)
+                moves.append((plugin, attr, final, temporary))
+    try:
+        return (yield)
+    finally:
+        for plugin, attr, final, temporary in moves:
+            setattr(plugin, attr, final)
+            if temporary.exists():
+                os.replace(temporary, final)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -81,10 +140,7 @@ class _MatrixRecorder:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.config.option.collectonly:
             return
-        option: str | None = self.config.getoption("matrix_json")
-        # A relative --matrix-json is taken from where pytest was started, as --html is.
-        default = self.config.rootpath / "reports" / "matrix.json"
-        path = self.config.invocation_params.dir / option if option else default
+        path = matrix_path(self.config)
         try:
             self.written = f"{path} and {matrix.write(self.matrix(), path)}"
         except OSError as exc:
@@ -101,6 +157,10 @@ class _MatrixRecorder:
             terminalreporter.section("mpspec verdict matrix")
             for line in matrix.terminal_table(data):
                 terminalreporter.write_line(line)
+        if self.config.getoption("repeat") > 1:
+            terminalreporter.section("mpspec: pass rate per claim over repeated runs")
+            for line in pass_rates(self.outcomes):
+                terminalreporter.write_line(line)
         terminalreporter.write_line(f"matrix: {self.written}")
         html_path = self.config.getoption("htmlpath", None)
         if html_path:
@@ -109,6 +169,18 @@ class _MatrixRecorder:
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_summary(self, prefix: list[str], summary: list[str], postfix: list[str]) -> None:
         prefix.append(claims_summary.render(self.columns(), self.matrix(), self.per_claim))
+
+
+def pass_rates(outcomes: dict[tuple[str, str, str], list[str]]) -> list[str]:
+    per_claim: defaultdict[str, list[str]] = defaultdict(list)
+    for (claim_id, _, _), found in outcomes.items():
+        per_claim[claim_id] += found
+    lines = []
+    for claim_id in (c for c in CLAIMS if c in per_claim):
+        found = per_claim[claim_id]
+        passed = found.count("passed")
+        lines.append(f"{claim_id:<10} {passed}/{len(found)} passed ({100 * passed / len(found):.0f}%)")
+    return lines
 
 
 TREE_MARK = {

@@ -45,6 +45,7 @@ class RunSpec:
     python: str = sys.executable
     python_flags: tuple[str, ...] = ()
     deadline: float = DEFAULT_DEADLINE
+    repetition: int = 0  # --repeat: the same run made again is another cache entry
 
     def argv(self, trace_path: Path) -> list[str]:
         args = [self.python, *self.python_flags, "-m", f"scenarios.{self.scenario}"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from harness import matrix
+from harness.report_plugin import _check_writable
 from harness.runner import PROJECT_ROOT
 from harness.targets import TargetError, discover
 
@@ -74,3 +75,19 @@ def test_merge_rejects_a_corrupt_file_in_one_line(tmp_path, capsys):
     corrupt.write_text('{"schema": "mpspec-matrix/1", "columns": [], "cells": [{"claim": 1}]}')
     assert matrix.main(["merge", "-o", str(tmp_path / "m.json"), str(corrupt)]) == 2
     assert capsys.readouterr().err == f"error: {corrupt}: malformed mpspec matrix\n"
+
+
+def test_an_unwritable_report_is_refused_in_one_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    cases = {
+        tmp_path: f"cannot write the report {tmp_path}: it is a directory",
+        blocker / "junit.xml": f"cannot write the report {blocker}/junit.xml: {blocker} is not a directory",
+    }
+    for path, message in cases.items():
+        with pytest.raises(pytest.UsageError) as caught:
+            _check_writable(path)
+        assert str(caught.value) == message
+    _check_writable(tmp_path / "new" / "report.html")  # a missing folder is made
+    assert (tmp_path / "new").is_dir()
+    assert list((tmp_path / "new").iterdir()) == []
