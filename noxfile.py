@@ -83,3 +83,10 @@ def tests(session: nox.Session) -> None:
 def matrix(session: nox.Session) -> None:
     """The verdict matrix: pytest on the Python running nox, scenarios on every CPython and PyPy found."""
     _pytest(session, "--python", "all")
+
+
+@nox.session(python=sys.executable)
+def mutation(session: nox.Session) -> None:
+    """The mutation self-check: the spec against each built-in mutant of multiprocessing."""
+    session.install("-r", "requirements.txt")
+    session.run("python", "-m", "harness.mutation", *session.posargs)

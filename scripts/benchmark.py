@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""Figures about the suite's cost (not a test): wall and CPU time of the default
+run and of the full matrix, the process launches the suite makes, the CPU floor
+those launches need on this machine, and the waiting built into the suite.
+
+CPU time is resource.getrusage(RUSAGE_CHILDREN) before and after each pytest
+run: user+sys of pytest and every descendant that was waited for.  The figures
+after the timing ((c) to (e)) come from the run cache of the last default run
+(<basetemp>/mpspec-runs/*.json, RunResult.to_json).  Targets are printed next
+to the figures; missing one does not change the exit status, which is 1 only if
+a pytest run failed and 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import multiprocessing
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from _common import PROJECT_ROOT, PYTHON, Parser, non_negative_int, pytest_report_args
+
+TARGET_WALL = 15.0  # seconds, default run on 2 cores
+TARGET_CPU_RATIO = 2.0  # CPU time / launch floor
+TARGET_WAIT = 2.0  # seconds of deliberate waiting per suite run
+FLOOR_SAMPLES = 10
+CHILD_PROGRAM = """
+import multiprocessing, sys
+if __name__ == "__main__":
+    if sys.argv[1] != "none":
+        multiprocessing.set_start_method(sys.argv[1])
+        p = multiprocessing.Process(target=int)
+        p.start()
+        p.join()
+"""
+
+
+def cpu_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass(frozen=True)
+class Timed:
+    wall: float
+    cpu: float
+    returncode: int
+
+
+def timed(argv: list[str], log: Path | None = None) -> Timed:
+    """Run ``argv`` to its end (from the project root); its wall and CPU time."""
+    out = log.open("wb") if log is not None else subprocess.DEVNULL
+    try:
+        cpu0, wall0 = cpu_children(), time.monotonic()
+        proc = subprocess.run(argv, cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT, check=False)
+        wall, cpu = time.monotonic() - wall0, cpu_children() - cpu0
+    finally:
+        if log is not None and not isinstance(out, int):
+            out.close()
+    return Timed(wall, cpu, proc.returncode)
+
+
+def pytest_runs(tmp: Path, label: str, count: int, extra: list[str]) -> list[Timed]:
+    results = []
+    for i in range(count):
+        tag = f"{label}-{i}"
+        log = tmp / f"pytest-{tag}.log"
+        argv = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_report_args(tmp, tag), *extra]
+        t = timed(argv, log)
+        status = "green" if t.returncode == 0 else f"FAILED (exit {t.returncode}; log {log})"
+        print(f"  {label} run {i + 1}/{count}: wall {t.wall:6.1f} s  cpu {t.cpu:6.1f} s  {status}", flush=True)
+        results.append(t)
+    return results
+
+
+def load_runs(basetemp: Path) -> list[dict[str, object]]:
+    return [json.loads(f.read_text(encoding="utf-8")) for f in sorted((basetemp / "mpspec-runs").glob("*.json"))]
+
+
+def trace_events(run: dict[str, object]) -> list[dict[str, object]]:
+    text = run.get("trace_text")
+    return [json.loads(line) for line in str(text).splitlines() if line.strip()]
+
+
+def launches(run: dict[str, object]) -> int:
+    """Children of one run: distinct pids in its trace other than the parent's."""
+    events = trace_events(run)
+    starts = [e for e in events if e.get("event") == "scenario-start" and e.get("process") == "MainProcess"]
+    parent = min(starts, key=lambda e: int(str(e["seq"])))["pid"] if starts else None
+    return len({e["pid"] for e in events if e["pid"] != parent})
+
+
+def spec_method(run: dict[str, object]) -> str:
+    spec = run["spec"]
+    assert isinstance(spec, dict)
+    return str(spec.get("start_method") or multiprocessing.get_start_method())
+
+
+def median_cpu(argv: list[str], samples: int) -> float:
+    return statistics.median(timed(argv).cpu for _ in range(samples))
+
+
+def constant(path: Path, name: str) -> float:
+    """A module-level numeric constant, read from the source (not imported)."""
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            value = ast.literal_eval(node.value)
+            if isinstance(value, (int, float)):
+                return float(value)
+    raise SystemExit(f"benchmark: error: {name} not found in {path}")
+
+
+def scenario_waits(runs: list[dict[str, object]]) -> tuple[float, dict[str, float]]:
+    """Waits the scenarios make on purpose, from the traces: each trace event that
+    reports a wait which ran out, times the timeout it waited (the constant in the
+    scenario's source), or the measured time of the daemon scenario's timed join."""
+    poll = constant(PROJECT_ROOT / "scenarios" / "event.py", "POLL")
+    empty = constant(PROJECT_ROOT / "scenarios" / "communication.py", "EMPTY_TIMEOUT")
+    limit = constant(PROJECT_ROOT / "scenarios" / "_cli.py", "WAIT_LIMIT")
+    grace = constant(PROJECT_ROOT / "harness" / "runner.py", "EXIT_GRACE")
+    parts = {
+        f"event wait(POLL={poll:g}) returned False": 0.0,
+        f"communication get()/poll(EMPTY_TIMEOUT={empty:g}) ran out": 0.0,
+        "daemon join(timeout) (measured 'waited')": 0.0,
+        f"wait-timeout (WAIT_LIMIT={limit:g}; a failure)": 0.0,
+        "runner: timed-out runs (deadline) and leftovers (EXIT_GRACE)": 0.0,
+    }
+    keys = list(parts)
+    for run in runs:
+        if run.get("timed_out"):
+            spec = run["spec"]
+            assert isinstance(spec, dict)
+            parts[keys[4]] += float(spec["deadline"])
+        if run.get("leftovers"):
+            parts[keys[4]] += grace
+        for e in trace_events(run):
+            data = e.get("data")
+            assert isinstance(data, dict)
+            name = e.get("event")
+            if name in ("status", "wait") and data.get("result") is False:
+                parts[keys[0]] += poll
+            elif (name == "empty-get" and data.get("how") == "get-timeout" and data.get("raised")) or (
+                name == "peer-copy-open-poll" and data.get("ready") is False
+            ):
+                parts[keys[1]] += empty
+            elif name == "timed-join-returned":
+                parts[keys[2]] += float(data.get("waited", 0.0))
+            elif name == "wait-timeout":
+                parts[keys[3]] += limit
+    return sum(parts.values()), parts
+
+
+def self_test_waits() -> tuple[float, str]:
+    """The harness self-tests' deliberate waits, read from tests/test_harness.py."""
+    source = (PROJECT_ROOT / "tests" / "test_harness.py").read_text(encoding="utf-8")
+    found = []
+    for what, pattern in (
+        ("run deadline", r"deadline=([\d.]+)"),
+        ("pytest-timeout", r'"--timeout=([\d.]+)"'),
+        ("exit grace", r"exit_grace=([\d.]+)"),
+    ):
+        found += [(what, float(v)) for v in re.findall(pattern, source)]
+    return sum(v for _, v in found), ", ".join(f"{what} {v:g} s" for what, v in found)
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def main() -> int:
+    parser = Parser(prog="benchmark", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=non_negative_int, default=3, help="default runs to time (>= 1; default 3)")
+    parser.add_argument(
+        "--matrix-runs", type=non_negative_int, default=1, help="runs of the full matrix (--python all); 0 skips it"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (reports, run cache, logs)")
+    args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    tmp = Path(tempfile.mkdtemp(prefix="mpspec-bench-"))
+    try:
+        return report(args.runs, args.matrix_runs, tmp)
+    finally:
+        if args.keep:
+            print(f"kept: {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def report(runs: int, matrix_runs: int, tmp: Path) -> int:
+    print(f"(a) default run x {runs} (python -m pytest -q, addopts of pytest.ini: xdist -n auto)", flush=True)
+    default = pytest_runs(tmp, "default", runs, [])
+    wall = statistics.median(t.wall for t in default)
+    cpu = statistics.median(t.cpu for t in default)
+    print(f"    median wall {wall:.1f} s   target <= {TARGET_WALL:g} s on 2 cores: {verdict(wall <= TARGET_WALL)}")
+    print(f"    median CPU  {cpu:.1f} s   (user+sys of pytest and its descendants)")
+    matrix: list[Timed] = []
+    if matrix_runs:
+        print(f"(b) full matrix (--python all) x {matrix_runs}", flush=True)
+        matrix = pytest_runs(tmp, "matrix", matrix_runs, ["--python", "all"])
+        print(
+            f"    median wall {statistics.median(t.wall for t in matrix):.1f} s   "
+            f"median CPU {statistics.median(t.cpu for t in matrix):.1f} s  ({matrix_runs} run(s))"
+        )
+    else:
+        print("(b) full matrix: skipped (--matrix-runs 0)")
+
+    cache = load_runs(tmp / f"bt-default-{runs - 1}")
+    children = [launches(r) for r in cache]
+    print(f"(c) process launches of the last default run (from {len(cache)} cached scenario runs)")
+    print(f"    scenario parents {len(cache)}   children {sum(children)}   total {len(cache) + sum(children)}")
+    print("    (children: pids seen in the traces; forkserver servers and resource trackers are not traced)")
+
+    print(f"(d) launch floor on this machine (median of {FLOOR_SAMPLES})", flush=True)
+    start = median_cpu([PYTHON, "-c", "pass"], FLOOR_SAMPLES)
+    print(f"    interpreter start (python -c pass): {start * 1000:.1f} ms CPU")
+    imported = median_cpu([PYTHON, "-c", CHILD_PROGRAM, "none"], FLOOR_SAMPLES)
+    print(f"    the child program without its child (import multiprocessing): {imported * 1000:.1f} ms CPU")
+    child_cost: dict[str, float] = {}  # as specified: child program - bare interpreter start
+    strict_cost: dict[str, float] = {}  # the multiprocessing import not charged to every child
+    for method in multiprocessing.get_all_start_methods():
+        total = median_cpu([PYTHON, "-c", CHILD_PROGRAM, method], FLOOR_SAMPLES)
+        child_cost[method] = max(total - start, 0.0)
+        strict_cost[method] = max(total - imported, 0.0)
+        print(
+            f"    one child, {method:10s}: {child_cost[method] * 1000:6.1f} ms beyond the interpreter start, "
+            f"{strict_cost[method] * 1000:6.1f} ms beyond the import"
+        )
+    for what, costs in (("", child_cost), (" (child cost beyond the import)", strict_cost)):
+        floor = len(cache) * start + sum(n * costs.get(spec_method(r), 0.0) for r, n in zip(cache, children))
+        ratio = cpu / floor if floor else float("inf")
+        print(f"    floor{what} = parents x start + sum(children x child cost) = {floor:.2f} s CPU")
+        print(f"      CPU / floor = {cpu:.1f} / {floor:.2f} = {ratio:.1f}x   target <= {TARGET_CPU_RATIO:g}x: ", end="")
+        print(verdict(ratio <= TARGET_CPU_RATIO))
+
+    waits, parts = scenario_waits(cache)
+    self_wait, self_what = self_test_waits()
+    total = waits + self_wait
+    print("(e) deliberate waiting per suite run (summed over runs; xdist overlaps some of it)")
+    for what, seconds in parts.items():
+        print(f"    {seconds:6.2f} s  {what}")
+    print(f"    {self_wait:6.2f} s  harness self-tests, tests/test_harness.py ({self_what})")
+    print(f"    total {total:.2f} s   target <= {TARGET_WAIT:g} s: {verdict(total <= TARGET_WAIT)}")
+    print("    (from the traces: each event reporting a timed-out wait x the timeout constant in its scenario)")
+    failed = [t for t in default + matrix if t.returncode != 0]
+    if failed:
+        print(f"{len(failed)} pytest run(s) failed: the figures above are not those of a green suite")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
