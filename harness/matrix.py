@@ -94,6 +94,9 @@ def build(
         for column in columns:
             for method in (*column.start_methods, NO_METHOD):
                 found = outcomes.get((claim.id, column.key, method), [])
+                if method != NO_METHOD:
+                    # An in-process test of a start-method claim speaks for every method of its column.
+                    found = found + outcomes.get((claim.id, column.key, NO_METHOD), [])
                 status, reasons = cell(claim, column, method, found, column.key == host_key)
                 if status == NOT_APPLICABLE and method == NO_METHOD and claim.start_methods:
                     continue

@@ -156,7 +156,9 @@ def run(
     """
     with tempfile.TemporaryDirectory(prefix="mpspec-") as tmp:
         trace_path = Path(tmp) / "trace.jsonl"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MPSPEC_")}
+        # A scenario's own variables (trace file, guard depth) must not leak in from
+        # outside; the mutation self-check's MPSPEC_MUTANT must reach every target.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MPSPEC_") or k == "MPSPEC_MUTANT"}
         env["PYTHONIOENCODING"] = "utf-8"
         # multiprocessing's own temp dirs (pymp-*) go here too, so they are
         # removed even when a scenario's parent dies without cleaning up.

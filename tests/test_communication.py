@@ -99,8 +99,9 @@ def test_get_called_first_returns_only_after_the_put(run_scenario, start_method)
     r = queue_run(run_scenario, start_method)
     getting = r.trace.one("getting", "consumer").seq
     putting = r.trace.one("putting", "producer").seq
-    got = r.trace.one("got", "consumer").seq
-    assert getting < putting < got
+    got = r.trace.one("got", "consumer")
+    assert getting < putting < got.seq
+    assert got["message"] == GREETING  # the get waited for the item, not returned empty-handed
 
 
 # --- COMM-03: FIFO ------------------------------------------------------------------

@@ -184,6 +184,9 @@ def test_info_level_hides_the_debug_finalizer_lines(run_scenario, start_method):
     info = run_scenario("mp_logging", start_method, level="INFO")
     debug = run_scenario("mp_logging", start_method)  # DEBUG is the default
     assert info.log.at("DEBUG").records == ()
+    assert [r for r in info.log if r.message in (FINALIZERS_ALL, FINALIZERS_REST)] == []
+    finalizer_levels = {r.level for r in debug.log if r.message in (FINALIZERS_ALL, FINALIZERS_REST)}
+    assert finalizer_levels == {"DEBUG"}
     assert FINALIZERS_ALL in debug.log.messages("MainProcess")
     assert SHUTTING_DOWN in info.log.messages("MainProcess")
     for child in CHILDREN:

@@ -1,0 +1,103 @@
+"""Mutants of the event section (claims EVENT-*).
+
+``multiprocessing.Event()`` builds ``multiprocessing.synchronize.Event`` at
+call time, so patching that class reaches every context and start method.
+"""
+
+import multiprocessing.synchronize
+import os
+
+from mutants import mutant
+
+
+def _event():
+    return multiprocessing.synchronize.Event
+
+
+@mutant(
+    "event-wait-timeout-returns-none",
+    claims=("EVENT-02", "EVENT-03", "EVENT-06"),
+    description="Event.wait(timeout) returns None (the Python 2.6 API) instead of False when the time runs out",
+)
+def event_wait_timeout_returns_none():
+    event = _event()
+    original = event.wait
+
+    def wait(self, timeout=None):
+        return True if original(self, timeout) else None
+
+    event.wait = wait
+
+
+@mutant(
+    "event-wait-returns-state-at-entry",
+    claims=("EVENT-01", "EVENT-02", "EVENT-03", "EVENT-06"),
+    description="Event.wait() is woken by set() but returns the flag as it was when the wait began",
+)
+def event_wait_returns_state_at_entry():
+    event = _event()
+    original = event.wait
+
+    def wait(self, timeout=None):
+        was_set = self.is_set()
+        original(self, timeout)
+        return was_set
+
+    event.wait = wait
+
+
+@mutant(
+    "event-is-set-per-process",
+    claims=("EVENT-01", "EVENT-02", "EVENT-03", "EVENT-04", "EVENT-06"),
+    description="is_set() reads a per-process copy of the flag: set()/clear() in another process are not seen "
+    "(wait() still uses the shared semaphore)",
+)
+def event_is_set_per_process():
+    event = _event()
+    original_set = event.set
+    original_clear = event.clear
+
+    # The copy lives in the instance's __dict__: a forked child inherits it and
+    # a spawned child unpickles it, both as it was when the child started.
+    def is_set(self):
+        return self.__dict__.get("_mpspec_local_flag", False)
+
+    def set_(self):
+        self._mpspec_local_flag = True
+        original_set(self)
+
+    def clear(self):
+        self._mpspec_local_flag = False
+        original_clear(self)
+
+    event.is_set = is_set
+    event.set = set_
+    event.clear = clear
+
+
+@mutant(
+    "event-clear-not-shared",
+    claims=("EVENT-02", "EVENT-04"),
+    description="clear() only clears the clearing process's own view: other processes keep seeing the flag set",
+)
+def event_clear_not_shared():
+    event = _event()
+    original_is_set = event.is_set
+    original_set = event.set
+
+    def cleared_here(self):
+        return self.__dict__.get("_mpspec_cleared_in") == os.getpid()
+
+    def is_set(self):
+        return False if cleared_here(self) else original_is_set(self)
+
+    def set_(self):
+        self.__dict__.pop("_mpspec_cleared_in", None)
+        original_set(self)
+
+    def clear(self):
+        self._mpspec_cleared_in = os.getpid()  # the shared semaphore is left as it is
+
+    event.is_set = is_set
+    event.set = set_
+    event.clear = clear
