@@ -170,7 +170,8 @@ def _run_anchor(path: str) -> str:
 
 
 def _short(nodeid: str) -> str:
-    return nodeid.split("::")[-1].removeprefix("test_") if hasattr(str, "removeprefix") else nodeid.split("::")[-1]
+    name = nodeid.split("::")[-1]
+    return name[len("test_") :] if name.startswith("test_") else name
 
 
 def _css(status: str) -> str:
