@@ -192,9 +192,12 @@ def test_consumer_line_can_come_first(run_scenario, start_method):
 
 
 @pytest.mark.claim("COMM-08")
-def test_pipe_message_sent_by_child_is_received_by_parent(run_scenario, start_method):
+def test_pipe_message_sent_by_child_is_received_by_parent(run_scenario, start_method, against_document):
     """Pipe() gives two Connection objects; the child's message on its end is received on the parent's."""
     r = pipe_run(run_scenario, start_method)
+    against_document(
+        "what the parent receives from the child's end", GREETING, r.trace.one("received", "MainProcess")["message"]
+    )
     assert [end["type"] for end in r.trace.one("pipe-made")["duplex"]] == ["Connection", "Connection"]
     sent = r.trace.one("sent", "talker")
     received = r.trace.one("received", "MainProcess")
