@@ -55,6 +55,7 @@ def test_failing_and_timed_out_tests_show_transcripts_and_leave_nothing(pytester
             import pytest
 
             @pytest.mark.meta
+            @pytest.mark.timeout(1)  # only this test: the other must not race a timer under load
             def test_hangs(run_scenario):
                 run_scenario("_harness_check", "fork", variant="hang", pid_file={str(pid_file)!r})
 
@@ -64,7 +65,7 @@ def test_failing_and_timed_out_tests_show_transcripts_and_leave_nothing(pytester
             """
         )
     )
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--timeout=1", "-n", "0")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "0")
     result.assert_outcomes(failed=2)
     out = result.stdout.str()
     assert "Timeout (>1.0s) from pytest-timeout." in out
