@@ -284,21 +284,29 @@ def line_times(text: str, chunks: list[tuple[bytes, float]]) -> tuple[float, ...
     return tuple(times)
 
 
+def _proc_stat(pid: int | str) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (state first), or None."""
+    try:
+        stat = Path("/proc", str(pid), "stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.rindex(")") + 2 :].split()
+
+
+def process_alive(pid: int) -> bool:
+    """True while ``pid`` runs; a zombie has exited and only awaits reaping (Linux)."""
+    fields = _proc_stat(pid)
+    return fields is not None and fields[0] != "Z"
+
+
 def group_members(pgid: int) -> list[int]:
     """Live pids in process group ``pgid`` (Linux /proc; elsewhere a probe)."""
-    proc = Path("/proc")
-    if proc.is_dir():
+    if Path("/proc").is_dir():
         members = []
-        for entry in proc.iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2 :].split()
-            # fields[0] is the state; a zombie has exited and only awaits reaping.
-            if int(fields[2]) == pgid and fields[0] != "Z":
+        for entry in Path("/proc").iterdir():
+            fields = _proc_stat(entry.name) if entry.name.isdigit() else None
+            # fields[0] is the state, fields[2] the process group.
+            if fields is not None and int(fields[2]) == pgid and fields[0] != "Z":
                 members.append(int(entry.name))
         return members
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.runner import PROJECT_ROOT, RunSpec, run
+from harness.runner import PROJECT_ROOT, RunSpec, process_alive, run
 
 pytestmark = [pytest.mark.meta, pytest.mark.skipif(os.name == "nt", reason="process checks use /proc")]
 
@@ -18,22 +18,13 @@ def pids(path: Path) -> list[int]:
     return [int(line) for line in path.read_text().split()]
 
 
-def alive(pid: int) -> bool:
-    """True while ``pid`` runs (a zombie has already exited)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rindex(")") + 2] != "Z"
-
-
 def test_run_past_its_deadline_is_killed_with_its_children(tmp_path):
     pid_file = tmp_path / "pids"
     r = run(RunSpec("_harness_check", "fork", "hang", params=(("pid-file", str(pid_file)),), deadline=1.0))
     assert r.timed_out is True
     assert "TIMED OUT after 1 s; the process tree was killed" in r.transcript()
     assert len(pids(pid_file)) == 2
-    assert [p for p in pids(pid_file) if alive(p)] == []
+    assert [p for p in pids(pid_file) if process_alive(p)] == []
 
 
 def test_process_outliving_the_run_is_reported_and_killed(tmp_path):
@@ -42,7 +33,7 @@ def test_process_outliving_the_run_is_reported_and_killed(tmp_path):
     parent, child = pids(pid_file)
     assert r.returncode == 0
     assert r.leftovers == (child,)
-    assert [p for p in (parent, child) if alive(p)] == []
+    assert [p for p in (parent, child) if process_alive(p)] == []
 
 
 def test_failing_and_timed_out_tests_show_transcripts_and_leave_nothing(pytester, monkeypatch, tmp_path):
@@ -73,4 +64,4 @@ def test_failing_and_timed_out_tests_show_transcripts_and_leave_nothing(pytester
     assert "scenario -m scenarios.mp_logging --start-method fork" in out
     assert "count : 0" in out
     assert len(pids(pid_file)) == 2
-    assert [p for p in pids(pid_file) if alive(p)] == []
+    assert [p for p in pids(pid_file) if process_alive(p)] == []
