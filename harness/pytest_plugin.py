@@ -195,7 +195,8 @@ def collected_claims(request: pytest.FixtureRequest) -> tuple[dict[str, set[str]
 
 
 @pytest.fixture(scope="session")
-def _run_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> RunCache:
+def run_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> RunCache:
+    """The session's scenario runs, shared by every test and xdist worker."""
     base = tmp_path_factory.getbasetemp()
     # xdist workers' base dirs share a per-session parent: share runs there.
     root = base.parent if worker_id != "master" else base
@@ -207,7 +208,7 @@ ScenarioRunner = Callable[..., RunResult]
 
 @pytest.fixture
 def run_scenario(
-    request: pytest.FixtureRequest, _run_cache: RunCache, target: Target, repetition: int
+    request: pytest.FixtureRequest, run_cache: RunCache, target: Target, repetition: int
 ) -> ScenarioRunner:
     """``run_scenario(name, start_method, variant=None, python_flags=(), python=None, **params)``.
 
@@ -240,11 +241,11 @@ def run_scenario(
             python_flags=tuple(python_flags),
             repetition=repetition,
         )
-        result = _run_cache.get(spec, on_interrupt=runs.append)
+        result = run_cache.get(spec, on_interrupt=runs.append)
         runs.append(result)
-        files.append(str(_run_cache.file(spec)))
+        files.append(str(run_cache.file(spec)))
         if result.timed_out:
-            pytest.fail(f"scenario timed out after {spec.deadline:.0f} s: {spec.label()}", pytrace=False)
+            pytest.fail(f"scenario timed out after {spec.deadline:g} s: {spec.label()}", pytrace=False)
         if result.leftovers:
             pytest.fail(f"scenario left processes behind (now killed): {list(result.leftovers)}", pytrace=False)
         return result

@@ -133,7 +133,7 @@ class RunResult:
         """What a reader would have seen, for failure reports."""
         parts = [f"$ python {self.spec.label()}", f"exit status: {self.returncode}"]
         if self.timed_out:
-            parts.append(f"TIMED OUT after {self.spec.deadline:.0f} s; the process tree was killed")
+            parts.append(f"TIMED OUT after {self.spec.deadline:g} s; the process tree was killed")
         if self.interrupted:
             parts.append("INTERRUPTED; the process tree was killed")
         if self.leftovers:
@@ -301,19 +301,23 @@ def process_alive(pid: int) -> bool:
 
 def group_members(pgid: int) -> list[int]:
     """Live pids in process group ``pgid`` (Linux /proc; elsewhere a probe)."""
-    if Path("/proc").is_dir():
-        members = []
-        for entry in Path("/proc").iterdir():
-            fields = _proc_stat(entry.name) if entry.name.isdigit() else None
-            # fields[0] is the state, fields[2] the process group.
-            if fields is not None and int(fields[2]) == pgid and fields[0] != "Z":
-                members.append(int(entry.name))
-        return members
     try:
+        # One system call answers the usual case (the group is empty), which
+        # spares a read of every /proc/PID/stat on the machine.
         os.killpg(pgid, 0)
-    except (ProcessLookupError, PermissionError):
+    except ProcessLookupError:
         return []
-    return [pgid]
+    except PermissionError:
+        pass  # a member we may not signal is still a member
+    if not Path("/proc").is_dir():
+        return [pgid]  # the group has members; without /proc their pids are unknown
+    members = []
+    for entry in Path("/proc").iterdir():
+        fields = _proc_stat(entry.name) if entry.name.isdigit() else None
+        # fields[0] is the state, fields[2] the process group.
+        if fields is not None and int(fields[2]) == pgid and fields[0] != "Z":
+            members.append(int(entry.name))
+    return members
 
 
 KILL_WAIT = 5.0  # seconds for killed processes to disappear

@@ -117,7 +117,7 @@ def daemon_join_does_not_wait():
 @mutant(
     "join-timeout-in-milliseconds",
     claims=("DAEMON-05",),
-    description="join(timeout) reads the timeout as milliseconds: join(0.05) returns after 50 microseconds",
+    description="join(timeout) reads the timeout as milliseconds: join(0.02) returns after 20 microseconds",
 )
 def join_timeout_in_milliseconds():
     real_join = _process.BaseProcess.join

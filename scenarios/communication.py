@@ -31,7 +31,7 @@ SEQUENCE_LENGTH = 10
 PRODUCERS = 3
 CONSUMERS = 3
 ITEMS_PER_PRODUCER = 10
-EMPTY_TIMEOUT = 0.05  # an empty get() is meant to time out: this is the timeout shown
+EMPTY_TIMEOUT = 0.02  # an empty get() is meant to time out: this is the timeout shown
 
 
 def me():

@@ -346,7 +346,7 @@ def add_arguments(parser):
         default="normal",
         help="lifetime: how the parent ends after main() returns",
     )
-    parser.add_argument("--timeout", type=float, default=0.05, help="join_timeout: the timeout of the first join")
+    parser.add_argument("--timeout", type=float, default=0.02, help="join_timeout: the timeout of the first join")
     parser.add_argument(
         "--middle", choices=["plain", "daemon"], default="plain", help="orphan_chain: the middle process"
     )

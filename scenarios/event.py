@@ -27,7 +27,7 @@ from scenarios._trace import emit
 
 # Timeout of one polling wait.  Here the timeout is the behaviour shown
 # (wait() returns False when it expires), not a way to order events.
-POLL = 0.05
+POLL = 0.02
 
 
 def _me():

@@ -130,7 +130,7 @@ def test_each_consumer_sees_a_producers_items_in_order(run_scenario, start_metho
 
 @pytest.mark.claim("COMM-04")
 def test_get_on_empty_queue_with_timeout_raises_queue_empty(run_scenario, start_method):
-    """get(timeout=0.05) and get_nowait() on the drained queue raise exactly queue.Empty."""
+    """get(timeout=0.02) and get_nowait() on the drained queue raise exactly queue.Empty."""
     r = queue_run(run_scenario, start_method)
     events = r.trace.named("empty-get", "consumer")
     assert [e["how"] for e in events] == ["get-timeout", "get_nowait"]

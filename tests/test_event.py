@@ -66,7 +66,7 @@ def test_wait_returns_false_on_timeout_then_true_once_set(run_scenario, start_me
 
 @pytest.mark.claim("EVENT-02")
 def test_wait_on_cleared_flag_is_false_and_on_set_flag_true(run_scenario, start_method):
-    """After another process's clear() wait(0.05) returns False; after its set() it returns True at once."""
+    """After another process's clear() wait(0.02) returns False; after its set() it returns True at once."""
     r = run_scenario("event", start_method, variant="state")
     waits = r.trace.named("wait", "MainProcess")
     assert [e["step"] for e in waits] == ["after child's clear", "after child's set"]

@@ -15,7 +15,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from harness.runner import PROJECT_ROOT, RunResult, RunSpec, line_times, run
+from harness.runner import PROJECT_ROOT, RunResult, RunSpec, line_times
+from harness.scenario_cache import RunCache
 from harness.timeline import render_svg
 
 pytestmark = pytest.mark.meta
@@ -74,14 +75,15 @@ def assert_stamped(result: RunResult) -> None:
     assert stamps == sorted(stamps)  # type: ignore[type-var]  # taken under the trace lock, with seq
 
 
-@pytest.fixture(scope="module")
-def daemon_lifetime() -> RunResult:
-    return run(RunSpec("daemon", "fork", "lifetime"))
+# The same runs (on the host) as the daemon and logging specs make, so the session makes each once.
+@pytest.fixture
+def daemon_lifetime(run_cache: RunCache) -> RunResult:
+    return run_cache.get(RunSpec("daemon", "fork", "lifetime", params=(("parent-exit", "normal"),)))
 
 
-@pytest.fixture(scope="module")
-def gated_spawn() -> RunResult:
-    return run(RunSpec("mp_logging", "spawn", "gated"))
+@pytest.fixture
+def gated_spawn(run_cache: RunCache) -> RunResult:
+    return run_cache.get(RunSpec("mp_logging", "spawn", "gated"))
 
 
 @needs_fork

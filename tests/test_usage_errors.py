@@ -51,7 +51,8 @@ def test_pytest_reports_a_bad_option_in_one_line_with_status_4(pytester, monkeyp
     monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
     pytester.makeconftest('pytest_plugins = ["harness.pytest_plugin", "harness.report_plugin"]')
     pytester.makepyfile("def test_nothing(): pass")
-    result = pytester.runpytest_subprocess("--start-method", "bogus", "--python", "/nonexistent/python")
+    # In-process: the message and exit status come from pytest's own main(), with no interpreter to start.
+    result = pytester.runpytest_inprocess("--start-method", "bogus", "--python", "/nonexistent/python")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert [line for line in result.stderr.lines if line.strip()] == [
         "ERROR: --start-method bogus: unknown start method (choose from fork, spawn, forkserver)"
