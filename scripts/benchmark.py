@@ -38,6 +38,8 @@ TARGET_WALL = 15.0  # seconds, default run on 2 cores
 TARGET_CPU_RATIO = 2.0  # CPU time / launch floor
 TARGET_WAIT = 2.0  # seconds of deliberate waiting per suite run
 FLOOR_SAMPLES = 20
+QUIET_SAMPLE = 2.0  # seconds of machine CPU sampled before the first run
+QUIET_LIMIT = 0.1  # cores busy with other work beyond which the figures are flagged
 CHILD_PROGRAM = """
 import multiprocessing, sys
 if __name__ == "__main__":
@@ -225,10 +227,13 @@ def main() -> int:
 
 
 def report(runs: int, matrix_runs: int, tmp: Path) -> int:
-    if hasattr(os, "getloadavg"):
-        load = os.getloadavg()[0]
-        quiet = "" if load < 0.5 else "  (not quiet: other work inflates the CPU figures)"
-        print(f"{os.cpu_count()} cores, load average {load:.2f} before the first run{quiet}")
+    if MACHINE_WIDE:
+        # The load average lags by minutes; what the machine does now is what counts.
+        busy0 = cpu_now()
+        time.sleep(QUIET_SAMPLE)
+        other = (cpu_now() - busy0) / QUIET_SAMPLE
+        quiet = "" if other < QUIET_LIMIT else "  (not quiet: other work inflates the CPU figures)"
+        print(f"{os.cpu_count()} cores; before the first run other work kept {other:.2f} cores busy{quiet}")
     print(f"(a) default run x {runs} (python -m pytest -q, addopts of pytest.ini: xdist -n auto)", flush=True)
     default = pytest_runs(tmp, "default", runs, [])
     wall = statistics.median(t.wall for t in default)
