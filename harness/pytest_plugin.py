@@ -37,8 +37,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="append",
         default=[],
         metavar="PYTHON",
-        help="interpreter that runs the scenarios: a path, a version (3.8), a command (pypy3) "
-        "or 'all' (every CPython and PyPy found); repeatable; default: the one running pytest",
+        help="interpreter that runs the scenarios: a version (3.8), a command (pypy3), a path "
+        "(as --python=PATH) or 'all' (every CPython and PyPy found); repeatable; default: the one running pytest",
     )
     group.addoption(
         "--start-method",
