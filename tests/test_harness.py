@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,17 +28,23 @@ def pids(path: Path) -> list[int]:
     return [int(line) for line in path.read_text().split()] if path.exists() else []
 
 
-def test_run_past_its_deadline_is_killed_with_its_children(tmp_path):
+def until_the_tree_was_up(tmp_path: Path, first: float) -> Iterator[tuple[Path, float]]:
+    """(pid file, time) for each attempt of a hang check, the time doubling,
+    until an attempt saw both processes of the hanging tree write their pid."""
     for attempt in range(ATTEMPTS):
-        pid_file = tmp_path / f"pids-{attempt}"
-        deadline = FIRST_DEADLINE * 2**attempt
+        pid_file, seconds = tmp_path / f"pids-{attempt}", first * 2**attempt
+        yield pid_file, seconds
+        if len(pids(pid_file)) == 2:
+            return
+    pytest.fail(f"the hanging tree never got up within {seconds:g} s", pytrace=False)
+
+
+def test_run_past_its_deadline_is_killed_with_its_children(tmp_path):
+    for pid_file, deadline in until_the_tree_was_up(tmp_path, FIRST_DEADLINE):
         r = run(RunSpec("_harness_check", "fork", "hang", params=(("pid-file", str(pid_file)),), deadline=deadline))
         assert r.timed_out is True
         assert f"TIMED OUT after {deadline:g} s; the process tree was killed" in r.transcript()
         assert [p for p in pids(pid_file) if process_alive(p)] == []
-        if len(pids(pid_file)) == 2:
-            break
-    assert len(pids(pid_file)) == 2, f"the tree never got up within {deadline} s"
 
 
 def test_process_outliving_the_run_is_reported_and_killed(tmp_path):
@@ -53,9 +60,7 @@ def test_process_outliving_the_run_is_reported_and_killed(tmp_path):
 def test_failing_and_timed_out_tests_show_transcripts_and_leave_nothing(pytester, monkeypatch, tmp_path):
     monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
     pytester.makeconftest('pytest_plugins = ["harness.pytest_plugin"]')
-    for attempt in range(ATTEMPTS):
-        pid_file = tmp_path / f"pids-{attempt}"
-        timeout = FIRST_TIMEOUT * 2**attempt
+    for pid_file, timeout in until_the_tree_was_up(tmp_path, FIRST_TIMEOUT):
         pytester.makepyfile(
             textwrap.dedent(
                 f"""
@@ -80,6 +85,3 @@ def test_failing_and_timed_out_tests_show_transcripts_and_leave_nothing(pytester
         assert "scenario -m scenarios.mp_logging --start-method fork" in out
         assert "count : 0" in out
         assert [p for p in pids(pid_file) if process_alive(p)] == []
-        if len(pids(pid_file)) == 2:
-            break
-    assert len(pids(pid_file)) == 2, f"the tree never got up within {timeout} s"

@@ -66,6 +66,15 @@ def centre(element: ET.Element) -> float:
     return float(match[1])
 
 
+def drawn(result: RunResult) -> dict[str, ET.Element]:
+    """The lanes of a finished run's timeline, after the checks every picture must pass."""
+    assert result.returncode == 0
+    assert_stamped(result)
+    svg = render_svg(result)
+    assert len(svg.encode()) < MAX_BYTES
+    return lanes(parse(svg))
+
+
 def assert_stamped(result: RunResult) -> None:
     for text, times in ((result.stdout, result.stdout_times), (result.stderr, result.stderr_times)):
         assert len(times) == len(text.splitlines())
@@ -89,12 +98,7 @@ def gated_spawn(run_cache: RunCache) -> RunResult:
 
 @needs_fork
 def test_daemon_terminated_at_parent_exit_is_drawn_red_with_its_exit_code(daemon_lifetime):
-    r = daemon_lifetime
-    assert r.returncode == 0
-    assert_stamped(r)
-    svg = render_svg(r)
-    assert len(svg.encode()) < MAX_BYTES
-    found = lanes(parse(svg))
+    found = drawn(daemon_lifetime)
     assert list(found) == ["MainProcess", "Process-1", "Process-2"]
 
     main, daemon, plain = found["MainProcess"], found["Process-1"], found["Process-2"]
@@ -124,11 +128,7 @@ def test_daemon_terminated_at_parent_exit_is_drawn_red_with_its_exit_code(daemon
 
 def test_gated_spawn_shows_every_child_in_start_order_and_each_exit(gated_spawn):
     r = gated_spawn
-    assert r.returncode == 0
-    assert_stamped(r)
-    svg = render_svg(r)
-    assert len(svg.encode()) < MAX_BYTES
-    found = lanes(parse(svg))
+    found = drawn(r)
     children = [f"Process-{i}" for i in range(1, 6)]
     # A child counts as seen when the parent names it ("started"), so the order is the start order.
     assert list(found) == ["MainProcess", *children]
