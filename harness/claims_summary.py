@@ -1,10 +1,11 @@
 """The claims summary at the top of report.html: claims first, evidence beside them.
 
-Pure HTML (plus an inline SVG per run, no script): grouped by the document's
+Pure HTML (plus an inline SVG per run, no script): grouped by the note's
 sections, each claim with its paraphrase (English or Korean, switched by CSS),
-its verdict and reason, its outcome per interpreter and start method, links to
-its tests, the document-versus-run comparisons its tests recorded, and the runs
-its tests asserted on (log lines, exit codes, pids, transcript, timeline).
+its verdict, what this run observed and the reason, its outcome per interpreter
+and start method, links to its tests, the note's fact (with the lines it cites)
+against every value the tests observed, and the runs its tests asserted on (log
+lines, exit codes, pids, transcript, timeline).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import matrix, timeline
+from harness import matrix, timeline, verdicts
 from harness.catalogue import CLAIMS, SECTIONS
-from harness.claims import Claim
+from harness.claims import NO_METHOD, Claim, Point
+from harness.observe import Observation
 from harness.runner import RunResult
 
 
@@ -33,7 +35,7 @@ class ClaimTests:
 
     tests: list[tuple[str, str]] = field(default_factory=list)  # (nodeid, outcome)
     run_files: dict[str, None] = field(default_factory=dict)  # ordered set of run JSON files
-    evidence: list[dict[str, str]] = field(default_factory=list)  # what / document / run
+    observations: list[tuple[str, str, Observation]] = field(default_factory=list)  # (python, method, what)
 
 
 _CSS = """
@@ -52,13 +54,19 @@ _CSS = """
 """
 
 
-def render(columns: list[matrix.Column], data: dict[str, object], per_claim: dict[str, ClaimTests]) -> str:
+def render(
+    columns: list[matrix.Column],
+    data: dict[str, object],
+    per_claim: dict[str, ClaimTests],
+    observed: dict[str, dict[Point, bool]],
+) -> str:
     cells = {(c["claim"], c["column"], c["start_method"]): c for c in data["cells"]}  # type: ignore[attr-defined]
     shown_runs: set[str] = set()
     out = [
         f"<section id='mpspec-claims'><style>{_CSS}</style>",
         "<h2>Claims of the document</h2>",
-        "<p>Each claim paraphrases one statement of the study note; the verdict is about the note. "
+        "<p>Each claim paraphrases one statement of the study note; the verdict is about the note, and "
+        "what this run observed stands beside it. "
         "Marks per interpreter and start method: "
         + " ".join(f"<span class='mark {_css(s)}'>{m}</span> {s}" for s, m in matrix.MARK.items())
         + ".</p>",
@@ -75,18 +83,22 @@ def render(columns: list[matrix.Column], data: dict[str, object], per_claim: dic
         )
         for claim in (c for c in CLAIMS.values() if c.section == section):
             found = per_claim.get(claim.id, ClaimTests())
-            out.append(_claim_row(claim, columns, cells, found))
+            out.append(_claim_row(claim, columns, cells, found, observed.get(claim.id, {})))
             out.append(_evidence_row(claim, found, shown_runs))
     out.append("</table></section>")
     return "\n".join(out)
 
 
 def _claim_row(
-    claim: Claim, columns: list[matrix.Column], cells: dict[tuple[str, str, str], dict[str, object]], found: ClaimTests
+    claim: Claim,
+    columns: list[matrix.Column],
+    cells: dict[tuple[str, str, str], dict[str, object]],
+    found: ClaimTests,
+    observed: dict[Point, bool],
 ) -> str:
     marks = []
     for column in columns:
-        for method in (*column.start_methods, matrix.NO_METHOD):
+        for method in (*column.start_methods, NO_METHOD):
             cell = cells.get((claim.id, column.key, method))
             if cell is None:
                 continue
@@ -96,28 +108,35 @@ def _claim_row(
             marks.append(f"<span class='mark {_css(status)}' title='{_esc(title)}'>{matrix.MARK[status]}</span>")
         marks.append(f"<small>{_esc(column.label)}</small><br>")
     links = " ".join(
-        f"<a href='#{test_anchor(nodeid)}' class='{_css(outcome)}' title='{_esc(nodeid)}'>{_esc(_short(nodeid))}</a>"
+        f"<a href='#{test_anchor(nodeid)}' class='{_css(outcome)}' title='{_esc(nodeid)}'>"
+        f"{_esc(short_name(nodeid))}</a>"
         for nodeid, outcome in found.tests
     )
     return (
         f"<tr class='mpspec-claim' data-claim='{_esc(claim.id)}'><td>{_esc(claim.id)}</td>"
         f"<td><span class='en'>{_esc(claim.en)}</span><span class='ko'>{_esc(claim.ko)}</span></td>"
-        f"<td><span class='verdict'>{_esc(claim.verdict.value)}</span><br>{_esc(claim.reason)}</td>"
+        f"<td><span class='verdict'>{_esc(claim.verdict.value)}</span>"
+        f"{'<br><i>observed: ' + _esc(verdicts.summary(claim, observed)) + '</i>' if observed else ''}"
+        f"<br>{_esc(claim.reason)}</td>"
         f"<td>{''.join(marks)}</td><td>{links or '<small>no test ran</small>'}</td></tr>"
     )
 
 
 def _evidence_row(claim: Claim, found: ClaimTests, shown_runs: set[str]) -> str:
     parts = []
-    if found.evidence:
+    if claim.note is not None and found.observations:
         rows = "".join(
-            f"<tr class='{'' if e['document'] == e['run'] else 'differs'}'><td>{_esc(e['what'])}</td>"
-            f"<td>{_esc(e['document'])}</td><td>{_esc(e['run'])}</td>"
-            f"<td>{'same' if e['document'] == e['run'] else 'differs'}</td></tr>"
-            for e in _unique(found.evidence)
+            f"<tr class='{'' if o.holds else 'differs'}'><td>{_esc(python)} {_esc(method)}"
+            f"{_esc(', ' + o.condition) if o.condition else ''}</td><td>{_esc(o.value)}</td>"
+            f"<td>{'holds' if o.holds else 'does not hold'}</td>"
+            f"<td>{_esc(o.message or ('as predicted' + (': ' + o.because if o.because else '')))}</td></tr>"
+            for python, method, o in _unique(found.observations)
         )
+        shows = "the claim states" if claim.note.beside else "the note shows"
         parts.append(
-            "<table><tr><th>what</th><th>the document's transcript shows</th><th>this run</th><th></th></tr>"
+            f"<p>{shows} ({_esc(claim.note.cite())}): <code>{_esc(repr(claim.shows))}</code>; "
+            f"compared: {_esc(claim.holds_if.description)}</p>"
+            "<table><tr><th>where</th><th>this run observed</th><th>the note's fact</th><th>prediction</th></tr>"
             f"{rows}</table>"
         )
     for path in found.run_files:
@@ -158,18 +177,15 @@ def _load(path: str) -> RunResult | None:
         return None
 
 
-def _unique(rows: Iterable[dict[str, str]]) -> list[dict[str, str]]:
-    seen: dict[tuple[str, str, str], dict[str, str]] = {}
-    for r in rows:
-        seen.setdefault((r["what"], r["document"], r["run"]), r)
-    return list(seen.values())
+def _unique(rows: Iterable[tuple[str, str, Observation]]) -> list[tuple[str, str, Observation]]:
+    return list(dict.fromkeys(rows))
 
 
 def _run_anchor(path: str) -> str:
     return "run-" + Path(path).stem
 
 
-def _short(nodeid: str) -> str:
+def short_name(nodeid: str) -> str:
     name = nodeid.split("::")[-1]
     return name[len("test_") :] if name.startswith("test_") else name
 

@@ -1,12 +1,17 @@
 """The verdict matrix: claim x interpreter x start method -> status.
 
-A cell says whether the document's statement holds on that target:
+A cell says whether the note's statement holds on that target, as the tests
+*observed* it (``harness.observe``), never as the catalogue declares it:
 
-  holds          the tests passed and nothing known breaks the statement there
-  does not hold  the tests passed, and they show the known reason it does not
-  unexpected     a test failed: the behaviour matched no stated expectation
+  holds          every observation agrees with the note's fact
+  holds with a caveat
+                 it holds as in the note, and a tested condition outside the
+                 note's (python -O, a late print ...) breaks it
+  does not hold  the observations disagree with the note's fact, as predicted
+  unexpected     a test failed: an observation was not the predicted one, or
+                 an assertion failed
   n/a            the claim does not apply there (opinion, start method absent)
-  not run        no test of the cell was selected
+  not run        no test of the cell observed the claim
 
 Written as JSON and HTML under reports/.  ``python -m harness.matrix merge``
 joins the JSON files of several runs (other machines, other CI jobs).
@@ -20,17 +25,18 @@ import json
 import os
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.catalogue import CLAIMS, SECTIONS
-from harness.claims import Claim, Verdict
+from harness.claims import NO_METHOD, Claim
+from harness.observe import Observation, Use
 
-SCHEMA = "mpspec-matrix/1"
-HOLDS, DOES_NOT_HOLD, UNEXPECTED, NOT_APPLICABLE, NOT_RUN = "holds", "does not hold", "unexpected", "n/a", "not run"
-NO_METHOD = "-"  # cells of claims the start method plays no part in
-MARK = {HOLDS: "✓", DOES_NOT_HOLD: "✗", UNEXPECTED: "!", NOT_APPLICABLE: "·", NOT_RUN: "?"}
-WORST_FIRST = (UNEXPECTED, NOT_RUN, DOES_NOT_HOLD, HOLDS, NOT_APPLICABLE)
+SCHEMA = "mpspec-matrix/2"
+HOLDS, CAVEAT, DOES_NOT_HOLD = "holds", "holds with a caveat", "does not hold"
+UNEXPECTED, NOT_APPLICABLE, NOT_RUN = "unexpected", "n/a", "not run"
+MARK = {HOLDS: "✓", CAVEAT: "~", DOES_NOT_HOLD: "✗", UNEXPECTED: "!", NOT_APPLICABLE: "·", NOT_RUN: "?"}
+WORST_FIRST = (UNEXPECTED, NOT_RUN, DOES_NOT_HOLD, CAVEAT, HOLDS, NOT_APPLICABLE)
 
 
 class MatrixError(Exception):
@@ -53,55 +59,83 @@ class Column:
         return f"{self.platform}/{self.label}"
 
 
+@dataclass
+class Found:
+    """What the tests of one cell left: outcomes, failures, observations, expectations relied on."""
+
+    outcomes: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # one line per failed test
+    observations: list[Observation] = field(default_factory=list)
+    uses: list[Use] = field(default_factory=list)
+
+    def add(self, other: Found) -> Found:
+        return Found(
+            self.outcomes + other.outcomes,
+            self.failures + other.failures,
+            self.observations + other.observations,
+            self.uses + other.uses,
+        )
+
+
 IN_PROCESS_ONLY = "checked in-process, on the interpreter that runs pytest"
+NOT_OBSERVED = "no test of this cell observed the claim (only supporting tests ran)"
 
 
-def cell(claim: Claim, column: Column, method: str, outcomes: list[str], is_host: bool) -> tuple[str, list[str]]:
-    """Status and reasons of one cell, from the outcomes of its tests."""
+def cell(claim: Claim, column: Column, method: str, found: Found, is_host: bool) -> tuple[str, list[str]]:
+    """Status and reasons of one cell, from what its tests observed."""
     if not claim.testable:
         return NOT_APPLICABLE, ["opinion: nothing to run"]
     if method == NO_METHOD:
         if claim.start_methods:
             return NOT_APPLICABLE, []
-        if not is_host and not outcomes:
+        if not is_host and not found.outcomes:
             return NOT_APPLICABLE, [IN_PROCESS_ONLY]
     elif method not in claim.start_methods or method not in column.start_methods:
         return NOT_APPLICABLE, []
-    if not outcomes:
+    if not found.outcomes:
         return NOT_RUN, []
-    if any(o != "passed" for o in outcomes):
-        return UNEXPECTED, ["a test failed: the behaviour matched no stated expectation"]
-    applying = [
-        v for v in claim.variations if v.applies(column.implementation, column.version, column.platform, method)
-    ]
-    breaking = [v.reason for v in applying if v.breaks_claim]
-    notes = [v.reason for v in applying if not v.breaks_claim]
-    if claim.verdict is Verdict.WRONG:
-        return DOES_NOT_HOLD, [claim.reason, *notes]
-    if breaking:
-        return DOES_NOT_HOLD, breaking + notes
-    return HOLDS, notes
+    if any(o == "failed" for o in found.outcomes):
+        mismatches = [o.message for o in found.observations if o.message]
+        return UNEXPECTED, _unique(mismatches + found.failures)
+    if not found.observations:
+        return NOT_RUN, [NOT_OBSERVED]
+    as_noted = [o for o in found.observations if not o.condition]
+    outside = [o for o in found.observations if o.condition]
+    reasons = [o.because or claim.reason for o in as_noted if not o.holds]
+    reasons += [f"under {o.condition}: does not hold ({o.because or claim.reason})" for o in outside if not o.holds]
+    reasons += [o.because for o in found.observations if o.holds and o.because]
+    reasons += [u.because for u in found.uses if u.because]
+    if (as_noted and not all(o.holds for o in as_noted)) or not any(o.holds for o in found.observations):
+        status = DOES_NOT_HOLD
+    elif not all(o.holds for o in outside):
+        status = CAVEAT
+    else:
+        status = HOLDS
+    return status, _unique(reasons)
 
 
-def build(
-    columns: Iterable[Column], outcomes: dict[tuple[str, str, str], list[str]], host_key: str
-) -> dict[str, object]:
-    """``outcomes``: (claim id, column key, method) -> test outcomes; ``host_key``:
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def build(columns: Iterable[Column], found: dict[tuple[str, str, str], Found], host_key: str) -> dict[str, object]:
+    """``found``: (claim id, column key, method) -> what the cell's tests left; ``host_key``:
     the column of the interpreter running pytest (it alone runs in-process tests)."""
     columns = list(columns)
     cells = []
     for claim in CLAIMS.values():
         for column in columns:
             for method in (*column.start_methods, NO_METHOD):
-                found = outcomes.get((claim.id, column.key, method), [])
+                mine = found.get((claim.id, column.key, method), Found())
                 if method != NO_METHOD:
                     # An in-process test of a start-method claim speaks for every method of its column.
-                    found = found + outcomes.get((claim.id, column.key, NO_METHOD), [])
-                status, reasons = cell(claim, column, method, found, column.key == host_key)
+                    mine = mine.add(found.get((claim.id, column.key, NO_METHOD), Found()))
+                status, reasons = cell(claim, column, method, mine, column.key == host_key)
                 if status == NOT_APPLICABLE and method == NO_METHOD and claim.start_methods:
                     continue
                 if status == NOT_APPLICABLE and method != NO_METHOD and not claim.start_methods:
                     continue
+                observed = {(o.condition, o.value, o.holds) for o in mine.observations}
                 cells.append(
                     {
                         "claim": claim.id,
@@ -109,6 +143,10 @@ def build(
                         "start_method": method,
                         "status": status,
                         "reasons": reasons,
+                        "observed": [
+                            {"condition": c, "value": v, "holds": h} for c, v, h in sorted(observed, key=repr)
+                        ],
+                        "expectations": sorted({u.key for u in mine.uses}),
                     }
                 )
     return {
@@ -139,7 +177,7 @@ def load(path: Path) -> dict[str, object]:
         for c in data["columns"]:
             Column(str(c["platform"]), str(c["implementation"]), tuple(c["version"]), tuple(c["start_methods"]))
         for c in data["cells"]:
-            if c["status"] not in MARK or not isinstance(c["reasons"], list):
+            if c["status"] not in MARK or not isinstance(c["reasons"], list) or not isinstance(c["observed"], list):
                 raise ValueError(c)
             str(c["claim"]) + str(c["column"]) + str(c["start_method"])
     except (KeyError, TypeError, ValueError):
@@ -203,6 +241,17 @@ def terminal_table(data: dict[str, object]) -> list[str]:
     lines.append(f"marks per interpreter: {methods} (one mark for method-free claims); {legend}")
     totals = counts(data)
     lines.append("cells: " + ", ".join(f"{n} {s}" for s, n in totals.items() if n))
+    lines += unexpected_lines(data)
+    return lines
+
+
+def unexpected_lines(data: dict[str, object]) -> list[str]:
+    """One line per reason of every unexpected cell: what was predicted, what was seen."""
+    lines = []
+    for c in data["cells"]:  # type: ignore[attr-defined]
+        if c["status"] == UNEXPECTED:
+            for reason in c["reasons"] or ["a test failed"]:
+                lines.append(f"! {c['claim']} {c['column']} {c['start_method']}: {reason}")
     return lines
 
 
@@ -212,7 +261,8 @@ table{border-collapse:collapse;font-size:13px}
 th,td{border:1px solid #ccc;padding:3px 5px;vertical-align:top}
 th{background:#f3f3f3}
 td.c{text-align:center;font-weight:bold;min-width:1.6em}
-.holds{background:#d9f2d9}.does-not-hold{background:#fde2c8}.unexpected{background:#f7b0b0}
+.holds{background:#d9f2d9}.holds-with-a-caveat{background:#eef5c8}.does-not-hold{background:#fde2c8}
+.unexpected{background:#f7b0b0}
 .n-a{background:#f6f6f6;color:#999}.not-run{background:#fff;color:#999}
 tr.section th{text-align:left;background:#e3e9f3}
 ul{margin:0;padding-left:1.2em}
@@ -226,7 +276,7 @@ def render_html(data: dict[str, object]) -> str:
     out = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>mpspec verdict matrix</title>",
         f"<style>{_CSS}</style></head><body><h1>mpspec verdict matrix</h1>",
-        "<p>Does the document's statement hold on each interpreter and start method? "
+        "<p>Does the note's statement hold on each interpreter and start method, as this run observed it? "
         + " ".join(f"<span class='{_css(s)}'>{esc(m)} {esc(s)}</span>" for s, m in MARK.items())
         + "</p>",
         "<p>" + ", ".join(f"{n} {esc(s)}" for s, n in counts(data).items() if n) + "</p>",
@@ -248,9 +298,11 @@ def render_html(data: dict[str, object]) -> str:
                 for method in (*column.start_methods, NO_METHOD):
                     found = cells.get((claim.id, column.key, method))
                     status = str(found["status"]) if found else NOT_APPLICABLE
-                    for reason in found["reasons"] if found else []:  # type: ignore[attr-defined]
+                    here = [str(r) for r in found["reasons"]] if found else []  # type: ignore[attr-defined]
+                    for reason in here:
                         reasons.setdefault(reason, []).append(f"{column.label} {method}")
-                    row.append(f"<td class='c {_css(status)}' title='{esc(status)}'>{MARK[status]}</td>")
+                    title = "; ".join([status, *here])
+                    row.append(f"<td class='c {_css(status)}' title='{esc(title)}'>{MARK[status]}</td>")
             items = "".join(f"<li>{esc(r)} <small>({esc(', '.join(w))})</small></li>" for r, w in reasons.items())
             row.append(f"<td><ul>{items}</ul></td></tr>")
             out.append("".join(row))

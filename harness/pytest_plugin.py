@@ -14,18 +14,26 @@ from typing import Any, Callable, Dict, Iterator, List, Set
 
 import pytest
 
+from harness import note
 from harness.catalogue import CLAIMS
-from harness.claims import ALL_START_METHODS
+from harness.claims import ALL_START_METHODS, NO_METHOD
 from harness.mplog import MpLog, from_logging
+from harness.observe import Observer
 from harness.runner import RunResult, RunSpec
 from harness.scenario_cache import RunCache
 from harness.targets import Target, TargetError, discover, host
 
 # claim id -> start methods its collected tests run under ("" = none)
 CLAIMED = pytest.StashKey[Dict[str, Set[str]]]()
+# claim id -> start methods under which a collected test observes it (uses the observe fixture)
+OBSERVED = pytest.StashKey[Dict[str, Set[str]]]()
 UNKNOWN_CLAIMS = pytest.StashKey[List[str]]()
 COLLECTED_FILES = pytest.StashKey[Set[Path]]()
 RUNS = pytest.StashKey[List[RunResult]]()
+RUN_FILES = pytest.StashKey[List[str]]()
+OBSERVER = pytest.StashKey[Observer]()
+REPORT_EXTRA = pytest.StashKey[Dict[str, Any]]()
+NOTE_PATH = pytest.StashKey["Path | None"]()
 TARGETS = pytest.StashKey[List[Target]]()
 METHODS = pytest.StashKey[List[str]]()
 
@@ -62,6 +70,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run the tests in an order shuffled with SEED (the same on every xdist worker)",
     )
     group.addoption(
+        "--note",
+        default=None,
+        metavar="PATH",
+        help="your copy of the study note (a file, or a folder holding it), for the checks of what it says; "
+        f"default: {note.DEFAULT_LOCATION} when it exists",
+    )
+    group.addoption(
+        "--claim-failfast",
+        action="store_true",
+        help="skip a claim's remaining tests once one of them failed (the mutation self-check uses it)",
+    )
+    group.addoption(
         "--matrix-json",
         default=None,
         metavar="PATH",
@@ -81,6 +101,10 @@ def pytest_configure(config: pytest.Config) -> None:
             f"--start-method {unknown[0]}: unknown start method (choose from {', '.join(ALL_START_METHODS)})"
         )
     config.stash[METHODS] = methods or list(ALL_START_METHODS)
+    try:
+        config.stash[NOTE_PATH] = note.find(config.getoption("note"))
+    except note.NoteError as exc:
+        raise pytest.UsageError(str(exc)) from None
     if config.getoption("repeat") < 1:
         raise pytest.UsageError(f"--repeat {config.getoption('repeat')}: must be 1 or more")
     specs: list[str] = config.getoption("python")
@@ -150,6 +174,7 @@ def target() -> Target:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Record every collected test's claim before -k/-m deselect any."""
     claimed: dict[str, set[str]] = defaultdict(set)
+    observed: dict[str, set[str]] = defaultdict(set)
     unknown: list[str] = []
     files: set[Path] = set()
     for item in items:
@@ -167,7 +192,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         callspec = getattr(item, "callspec", None)
         params = callspec.params if callspec else {}
         claimed[claim_id].add(params.get("start_method", ""))
-        # Travels with every report (also from xdist workers) to the report plugin.
+        if "observe" in getattr(item, "fixturenames", ()):
+            observed[claim_id].add(params.get("start_method", ""))
+        # Travels with every report (also from xdist workers) to the report plugin and JUnit XML.
         the_target = params.get("target") or host()
         item.user_properties += [
             ("claim", claim_id),
@@ -179,6 +206,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         # so no worker waits for a run another one is making.
         item.add_marker(pytest.mark.xdist_group(f"{item.path.stem}-{the_target.label}-{params.get('start_method')}"))
     config.stash[CLAIMED] = claimed
+    config.stash[OBSERVED] = observed
     config.stash[UNKNOWN_CLAIMS] = unknown
     config.stash[COLLECTED_FILES] = files
     seed: int | None = config.getoption("shuffle")
@@ -192,6 +220,12 @@ def collected_claims(request: pytest.FixtureRequest) -> tuple[dict[str, set[str]
     """(claim -> start methods, tests with unknown/no claim, collected files)."""
     config = request.config
     return config.stash[CLAIMED], config.stash[UNKNOWN_CLAIMS], config.stash[COLLECTED_FILES]
+
+
+@pytest.fixture
+def observing_claims(request: pytest.FixtureRequest) -> dict[str, set[str]]:
+    """claim -> start methods under which some collected test observes it."""
+    return request.config.stash[OBSERVED]
 
 
 @pytest.fixture(scope="session")
@@ -221,8 +255,8 @@ def run_scenario(
     runs: list[RunResult] = []
     request.node.stash[RUNS] = runs
     files: list[str] = []
-    # Travels with the report: the report plugin shows these runs as the claim's evidence.
-    request.node.user_properties.append(("runs", files))
+    # The report plugin shows these runs as the claim's evidence.
+    request.node.stash[RUN_FILES] = files
 
     def run(
         scenario: str,
@@ -248,33 +282,90 @@ def run_scenario(
             pytest.fail(f"scenario timed out after {spec.deadline:g} s: {spec.label()}", pytrace=False)
         if result.leftovers:
             pytest.fail(f"scenario left processes behind (now killed): {list(result.leftovers)}", pytrace=False)
+        undeclared = sorted({e.event for e in result.trace.undeclared()})
+        if undeclared:
+            pytest.fail(f"the scenario emitted undeclared events {undeclared}: {spec.label()}", pytrace=False)
         return result
 
     return run
+
+
+@pytest.fixture
+def observe(request: pytest.FixtureRequest) -> Observer:
+    """``observe(value, condition="")``: what this test observed about its claim's
+    fact, held against the catalogue's prediction for this interpreter and start
+    method; ``observe.expect(expectation)``: a predicted value to assert on."""
+    callspec = getattr(request.node, "callspec", None)
+    params = callspec.params if callspec else {}
+    claim_id = _claim_id(request.node)
+    observer = Observer(
+        CLAIMS.get(claim_id) if claim_id else None,
+        params.get("target") or host(),
+        params.get("start_method") or NO_METHOD,
+    )
+    request.node.stash[OBSERVER] = observer
+    return observer
+
+
+@pytest.fixture
+def report_extra(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Plain data a meta-test hands to the report plugin (the note's counts, say)."""
+    extra: dict[str, Any] = request.node.stash.setdefault(REPORT_EXTRA, {})
+    return extra
+
+
+@pytest.fixture
+def the_note(request: pytest.FixtureRequest) -> note.Note:
+    """The study note (``--note PATH`` or the default location); skips the test without it."""
+    path = request.config.stash[NOTE_PATH]
+    if path is None:
+        pytest.skip(note.HOW_TO_GET_IT)
+    try:
+        return note.Note.load(path)
+    except note.NoteError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+def _failed_claims_dir(config: pytest.Config) -> Path:
+    """Shared by the xdist workers of one session, like the run cache."""
+    base = Path(config._tmp_path_factory.getbasetemp())  # type: ignore[attr-defined]
+    root = base.parent if hasattr(config, "workerinput") else base
+    return root / "mpspec-failed-claims"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """--claim-failfast: a claim that already failed is not run further."""
+    claim_id = _claim_id(item)
+    if claim_id and item.config.getoption("claim_failfast") and (_failed_claims_dir(item.config) / claim_id).exists():
+        pytest.skip(f"{claim_id} already failed (--claim-failfast)")
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """A failing test shows the transcript of every scenario run it used."""
+    """A failing test shows the transcript of every scenario run it used; every
+    report carries what the test observed and relied on, and its runs."""
     report = yield
     if report.failed:
         for result in item.stash.get(RUNS, []):
             report.sections.append((f"scenario {result.spec.label()}", result.transcript()))
+        claim_id = _claim_id(item)
+        if claim_id and item.config.getoption("claim_failfast"):
+            failed = _failed_claims_dir(item.config)
+            failed.mkdir(parents=True, exist_ok=True)
+            (failed / claim_id).touch()
+    observer = item.stash.get(OBSERVER, None)
+    run_files: list[str] = item.stash.get(RUN_FILES, [])
+    extra: dict[str, Any] = item.stash.get(REPORT_EXTRA, {})
+    # Plain data, so xdist carries it from the workers (pytest keeps unknown report attributes).
+    report.mpspec = {  # type: ignore[attr-defined]
+        "observations": [o.to_json() for o in observer.observations] if observer else [],
+        "uses": [u.to_json() for u in observer.uses] if observer else [],
+        "runs": list(run_files),
+        "extra": dict(extra),
+    }
     return report
-
-
-@pytest.fixture
-def against_document(request: pytest.FixtureRequest) -> Callable[[str, str, str], None]:
-    """``against_document(what, document, this_run)``: one line of the report's
-    side-by-side, where the document showed output.  ``document`` describes or
-    cites the fact the document's transcript shows, never its text at length."""
-
-    def record(what: str, document: str, this_run: str) -> None:
-        request.node.user_properties.append(("evidence", {"what": what, "document": document, "run": this_run}))
-
-    return record
 
 
 @pytest.fixture

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from harness import claims_summary, matrix
+from harness import claims_summary, matrix, verdicts
 from harness.catalogue import CLAIMS, SECTIONS
-from harness.claims import Verdict
+from harness.claims import Point, Verdict
 from harness.claims_summary import ClaimTests, test_anchor
+from harness.observe import Observation, Use
 from harness.pytest_plugin import TARGETS
 from harness.targets import host
 
@@ -96,38 +97,61 @@ def pytest_runtest_makereport(
             (
                 "mpspec verdict",
                 f"UNEXPECTED: claim {props['claim']} on {props['python']} / {props['start_method']}: "
-                "the behaviour matched no expectation the claim states",
+                "the behaviour is not what the catalogue predicts there",
             )
         )
     return report
 
 
+def _failure_line(report: pytest.TestReport) -> str:
+    """The failed test and the first line of its failure."""
+    crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
+    text = (crash.message if crash is not None else report.longreprtext).strip()
+    first = text.splitlines()[0] if text else "failed"
+    return f"{claims_summary.short_name(report.nodeid)}: {first[:300]}"
+
+
 class _MatrixRecorder:
-    """Collects, per claim and per (claim, target column, start method), what the
-    tests did; writes the verdict matrix, the report's claims summary and the
-    terminal tree."""
+    """Collects, per (claim, target column, start method), what the tests observed;
+    writes the verdict matrix, the report's claims summary and the terminal tree,
+    and fails the run where a claim's verdict disagrees with its points."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.outcomes: defaultdict[tuple[str, str, str], list[str]] = defaultdict(list)
+        self.found: defaultdict[tuple[str, str, str], matrix.Found] = defaultdict(matrix.Found)
         self.per_claim: defaultdict[str, ClaimTests] = defaultdict(ClaimTests)
+        self.observed: defaultdict[str, dict[Point, bool]] = defaultdict(dict)
+        self.outcomes: defaultdict[tuple[str, str, str], list[str]] = defaultdict(list)  # for --repeat's pass rates
+        self.note_lines: list[str] = []  # transcript accounts, one per interpreter
+        self.note_facts: list[bool] = []  # per cited fact: is it what the note shows
+        self.verdict_problems: list[str] = []
         self.written = ""
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        data = getattr(report, "mpspec", None) or {}
+        extra = data.get("extra", {}) if report.when == "call" else {}
+        self.note_lines += [str(line) for line in extra.get("note", [])]
+        if "note-fact" in extra:
+            self.note_facts.append(bool(extra["note-fact"]))
         props = dict(report.user_properties)
         if "claim" not in props or (report.when != "call" and not report.failed):
             return
-        claim_id = str(props["claim"])
-        self.outcomes[(claim_id, str(props["target"]), str(props["start_method"]))].append(report.outcome)
+        claim_id, column, method = str(props["claim"]), str(props["target"]), str(props["start_method"])
+        observations = [Observation.from_json(o) for o in data.get("observations", [])]
+        uses = [Use(**u) for u in data.get("uses", [])]
+        failures = [_failure_line(report)] if report.failed else []
+        cell = (claim_id, column, method)
+        self.found[cell] = self.found[cell].add(matrix.Found([report.outcome], failures, observations, uses))
+        self.outcomes[cell].append(report.outcome)
+        target = next(t for t in self.config.stash[TARGETS] if t.column_key == column)
+        for o in observations:
+            point = Point(target.implementation, target.version, target.platform, method, o.condition)
+            self.observed[claim_id][point] = self.observed[claim_id].get(point, True) and o.holds
         found = self.per_claim[claim_id]
         found.tests.append((report.nodeid, report.outcome))
-        for path in props.get("runs", []):  # type: ignore[attr-defined]
+        for path in data.get("runs", []):
             found.run_files.setdefault(str(path), None)
-        found.evidence += [
-            {k: str(v) for k, v in value.items()}  # type: ignore[attr-defined]
-            for key, value in report.user_properties
-            if key == "evidence"
-        ]
+        found.observations += [(target.label, method, o) for o in observations]
 
     def columns(self) -> list[matrix.Column]:
         return [
@@ -135,11 +159,14 @@ class _MatrixRecorder:
         ]
 
     def matrix(self) -> dict[str, object]:
-        return matrix.build(self.columns(), self.outcomes, host().column_key)
+        return matrix.build(self.columns(), self.found, host().column_key)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.config.option.collectonly:
             return
+        self.verdict_problems = verdicts.disagreements(self.observed)
+        if self.verdict_problems and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
         path = matrix_path(self.config)
         try:
             self.written = f"{path} and {matrix.write(self.matrix(), path)}"
@@ -150,13 +177,29 @@ class _MatrixRecorder:
         if not self.written:
             return
         data = self.matrix()
-        terminalreporter.section("mpspec: the document's claims")
-        for line in claims_tree(data):
+        terminalreporter.section("mpspec: the note's claims")
+        for line in claims_tree(data, self.observed):
             terminalreporter.write_line(line)
         if len(self.columns()) > 1:
             terminalreporter.section("mpspec verdict matrix")
             for line in matrix.terminal_table(data):
                 terminalreporter.write_line(line)
+        else:
+            for line in matrix.unexpected_lines(data):
+                terminalreporter.write_line(line, red=True)
+        if self.verdict_problems:
+            terminalreporter.section("mpspec: verdicts that disagree with their points", red=True)
+            for line in self.verdict_problems:
+                terminalreporter.write_line(line, red=True)
+        if self.note_lines or self.note_facts:
+            terminalreporter.section("mpspec: the note")
+            if self.note_facts:
+                wrong = self.note_facts.count(False)
+                terminalreporter.write_line(
+                    f"cited facts: {len(self.note_facts)} checked against the note, {wrong} not what it shows"
+                )
+            for line in self.note_lines:
+                terminalreporter.write_line(f"transcripts on {line}")
         if self.config.getoption("repeat") > 1:
             terminalreporter.section("mpspec: pass rate per claim over repeated runs")
             for line in pass_rates(self.outcomes):
@@ -168,7 +211,7 @@ class _MatrixRecorder:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_summary(self, prefix: list[str], summary: list[str], postfix: list[str]) -> None:
-        prefix.append(claims_summary.render(self.columns(), self.matrix(), self.per_claim))
+        prefix.append(claims_summary.render(self.columns(), self.matrix(), self.per_claim, self.observed))
 
 
 def pass_rates(outcomes: dict[tuple[str, str, str], list[str]]) -> list[str]:
@@ -192,9 +235,10 @@ TREE_MARK = {
 }
 
 
-def claims_tree(data: dict[str, object]) -> list[str]:
+def claims_tree(data: dict[str, object], observed: dict[str, dict[Point, bool]]) -> list[str]:
     """A line per claim under its section: the verdict's mark, or ! when a test
-    of the claim failed (unexpected) and ? when none ran."""
+    of the claim failed (unexpected) and ? when none observed it; then what
+    this run observed and where the claim is predicted not to hold beyond it."""
     statuses: defaultdict[str, set[str]] = defaultdict(set)
     for cell in data["cells"]:  # type: ignore[attr-defined]
         statuses[cell["claim"]].add(cell["status"])
@@ -204,16 +248,22 @@ def claims_tree(data: dict[str, object]) -> list[str]:
         lines.append(f"{section.key:<7} {section.title_en}")
         for claim in (c for c in CLAIMS.values() if c.section == section):
             seen = statuses[claim.id]
+            mine = observed.get(claim.id, {})
             if matrix.UNEXPECTED in seen:
                 mark, word = "!", "unexpected"
-            elif claim.testable and not seen & {matrix.HOLDS, matrix.DOES_NOT_HOLD}:
+            elif claim.testable and not mine:
                 mark, word = "?", "not run"
             else:
                 mark, word = TREE_MARK[claim.verdict], claim.verdict.value
             totals[word] += 1
-            lines.append(f"  {mark} {claim.id:<10} {word:<20} {claim.en[:70]}")
+            detail = verdicts.summary(claim, mine) if claim.testable and mine else _clipped(claim.en, 80)
+            lines.append(f"  {mark} {claim.id:<10} {word}: {detail}")
     lines.append("claims: " + ", ".join(f"{n} {w}" for w, n in totals.items()))
     return lines
+
+
+def _clipped(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -1,4 +1,9 @@
-"""The structured trace a scenario writes: one JSON object per line."""
+"""The structured trace a scenario writes: one JSON object per line (docs/TRACE.md).
+
+A scenario declares the events its variant can emit (in its ``scenario-start``
+record); queries for any other name are refused, so an assertion that an event
+did not happen cannot pass because the event was renamed.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+RESERVED_EVENTS = ("scenario-start", "wait-timeout")
+
 
 class TraceFormatError(ValueError):
     """A trace line is not the JSON object the scenarios write."""
+
+
+class UndeclaredEvent(AssertionError):
+    """A query for an event the scenario's variant does not declare."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +73,25 @@ class Trace:
     def __len__(self) -> int:
         return len(self.events)
 
+    @property
+    def declared(self) -> frozenset[str]:
+        """The events the scenario declared, with the reserved ones."""
+        found = set(RESERVED_EVENTS)
+        for e in self.events:
+            if e.event == "scenario-start":
+                found.update(e.data.get("events", ()))
+        return frozenset(found)
+
+    def undeclared(self) -> list[TraceEvent]:
+        """Recorded events the scenario did not declare (a broken contract)."""
+        return [e for e in self.events if e.event not in self.declared]
+
     def named(self, event: str, process: str | None = None) -> list[TraceEvent]:
         """Events called ``event`` (of ``process`` when given), in sequence order."""
+        if event not in self.declared:
+            raise UndeclaredEvent(
+                f"the scenario does not declare an event {event!r}; it declares {sorted(self.declared)}"
+            )
         return [e for e in self.events if e.event == event and (process is None or e.process == process)]
 
     def one(self, event: str, process: str | None = None) -> TraceEvent:

@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import sys
 
-from scenarios._trace import TRACE_ENV, emit, interpreter
+from scenarios._trace import EVENTS_ENV, RESERVED_EVENTS, TRACE_ENV, emit, interpreter
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -21,9 +21,15 @@ class _OneLineParser(argparse.ArgumentParser):
         self.exit(2, "%s: error: %s\n" % (self.prog, message))
 
 
-def run_main(description, variants, add_arguments=None, argv=None):
-    """Run one of ``variants`` (name -> callable taking the parsed args)."""
+def run_main(description, variants, events, add_arguments=None, argv=None):
+    """Run one of ``variants`` (name -> callable taking the parsed args).
+
+    ``events`` maps each variant to the trace events its processes may emit
+    besides the reserved ones; the trace refuses any other name.
+    """
     names = list(variants)
+    if set(events) != set(names):
+        raise ValueError("declare the events of every variant, and only of those: %s" % ", ".join(names))
     parser = _OneLineParser(
         prog="python -m " + _module_name(),
         description=description,
@@ -41,6 +47,8 @@ def run_main(description, variants, add_arguments=None, argv=None):
     args = parser.parse_args(argv)
     if args.trace:
         os.environ[TRACE_ENV] = os.path.abspath(args.trace)
+    declared = sorted(set(events[args.variant]) | set(RESERVED_EVENTS))
+    os.environ[EVENTS_ENV] = ",".join(declared)
     if args.start_method:
         # force=True: a spawned child re-runs unguarded top-level code (see the
         # main_guard scenario) and must reach the point the document is about.
@@ -51,6 +59,7 @@ def run_main(description, variants, add_arguments=None, argv=None):
         start_method=multiprocessing.get_start_method(),
         python=interpreter(),
         optimize=sys.flags.optimize,
+        events=declared,
     )
     variants[args.variant](args)
 

@@ -59,4 +59,4 @@ def add_arguments(parser):
 
 
 if __name__ == "__main__":
-    run_main(__doc__, {"hang": hang, "orphan": orphan}, add_arguments)
+    run_main(__doc__, {"hang": hang, "orphan": orphan}, {"hang": (), "orphan": ()}, add_arguments)

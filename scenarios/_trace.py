@@ -14,6 +14,10 @@ import sys
 import time
 
 TRACE_ENV = "MPSPEC_TRACE"
+# The events the running variant declared (comma-separated), inherited by its children.
+EVENTS_ENV = "MPSPEC_EVENTS"
+# Events every scenario may emit (docs/TRACE.md).
+RESERVED_EVENTS = ("scenario-start", "wait-timeout")
 
 if os.name == "nt":  # pragma: no cover - exercised on Windows CI only
     import msvcrt
@@ -39,12 +43,18 @@ else:
 def emit(event, text=None, **data):
     """Record ``event`` in the trace; print ``text`` as a transcript line.
 
+    ``event`` must be one the variant declared (or a reserved one): a test that
+    asserts an event did not happen must not pass because it was renamed.
+
     The sequence number is the number of lines already in the file, read
     under the lock, so it orders events of all processes globally.  ``t`` is
     time.monotonic(), also taken under the lock (so it grows with ``seq``); it
     is for drawing timelines only (CLOCK_MONOTONIC is system-wide, so the
     stamps of all processes and of the harness share one clock).
     """
+    declared = os.environ.get(EVENTS_ENV)
+    if declared is not None and event not in RESERVED_EVENTS and event not in declared.split(","):
+        raise ValueError("undeclared trace event %r (declare it in the variant's events)" % event)
     if text is not None:
         # One write per line: print() writes the text and the newline
         # separately, and lines of several processes would interleave.

@@ -1,11 +1,14 @@
 """Section "Process communication": multiprocessing.Queue and multiprocessing.Pipe.
 
-Variants:
+Variants (the producer is "set_data", the consumer "get_data", as in the note):
   queue        a producer and a consumer child share one Queue; the consumer
                announces its get() first and only then is the producer let go,
                so nothing is on the queue when the consumer turns to get(); a
                numbered sequence (FIFO) and a get() on the empty queue; the
                two printed lines race (with PYTHONUNBUFFERED they can even mix)
+  queue-as-noted
+               the producer puts and prints before the consumer asks, which
+               the note's 1 s sleep makes likely: its order, made certain
   queue-late-print
                as "queue", but the producer prints its line only after the
                consumer printed: the transcript order of the two lines is free
@@ -14,9 +17,12 @@ Variants:
   copy         the parent exchanges objects with an "echo" child through a
                Queue and a Pipe: what arrives is an equal copy, and when the
                copy is taken (Queue: later, in its feeder thread; Pipe: at send)
-  pipe         a child sends first (as in the document), then the two ends
+  pipe         a child sends first (as in the note), then the two ends
                talk back and forth; a one-way Pipe(duplex=False); sharing an
                end; EOFError once every copy of the peer end is closed
+  pipe-late-print
+               the child prints only after the parent printed what it received
+  pipe-shared  two children hold copies of the same end and both send on it
 """
 
 import multiprocessing
@@ -50,25 +56,33 @@ def join_all(processes):
     emit("joined", exitcodes={p.name: p.exitcode for p in processes})
 
 
-# --- queue / queue-late-print ------------------------------------------------
+# --- queue / queue-as-noted / queue-late-print ----------------------------------
 
 
-def produce_greeting(q, consumer_waiting, consumer_printed):
-    wait_for(consumer_waiting, "consumer to call get()")
+def produce_greeting(q, gates):
+    consumer_waiting, producer_printed, consumer_printed = gates
+    if consumer_waiting is not None:
+        wait_for(consumer_waiting, "consumer to call get()")
     emit("putting", message=GREETING)
     q.put(GREETING)
     if consumer_printed is not None:
         wait_for(consumer_printed, "consumer to print its line")
     emit("put", "[%s] set queue data : %s" % (me(), GREETING), message=GREETING)
+    if producer_printed is not None:
+        producer_printed.set()
     numbers = list(range(SEQUENCE_LENGTH))
     for n in numbers:
         q.put(n)
     emit("put-sequence", items=numbers)
 
 
-def consume_greeting(q, consumer_waiting, consumer_printed):
+def consume_greeting(q, gates):
+    consumer_waiting, producer_printed, consumer_printed = gates
+    if producer_printed is not None:
+        wait_for(producer_printed, "producer to print its line")
     emit("getting")
-    consumer_waiting.set()
+    if consumer_waiting is not None:
+        consumer_waiting.set()
     item = q.get(timeout=WAIT_LIMIT)
     emit("got", "[%s] get queue data : %s" % (me(), item), message=item)
     if consumer_printed is not None:
@@ -84,13 +98,13 @@ def consume_greeting(q, consumer_waiting, consumer_printed):
             emit("empty-get", how=how, raised=None, returned=repr(result))
 
 
-def exchange(late_print):
+def exchange(consumer_first, producer_first, late_print):
     q = multiprocessing.Queue()
-    consumer_waiting = multiprocessing.Event()
-    consumer_printed = multiprocessing.Event() if late_print else None
-    gates = (q, consumer_waiting, consumer_printed)
-    producer = multiprocessing.Process(name="producer", target=produce_greeting, args=gates)
-    consumer = multiprocessing.Process(name="consumer", target=consume_greeting, args=gates)
+    gates = tuple(
+        multiprocessing.Event() if wanted else None for wanted in (consumer_first, producer_first, late_print)
+    )
+    producer = multiprocessing.Process(name="set_data", target=produce_greeting, args=(q, gates))
+    consumer = multiprocessing.Process(name="get_data", target=consume_greeting, args=(q, gates))
     producer.start()
     consumer.start()
     # Small items: the producer's feeder thread flushes them into the pipe and
@@ -99,11 +113,15 @@ def exchange(late_print):
 
 
 def queue_variant(args):
-    exchange(late_print=False)
+    exchange(consumer_first=True, producer_first=False, late_print=False)
+
+
+def queue_as_noted(args):
+    exchange(consumer_first=False, producer_first=True, late_print=False)
 
 
 def queue_late_print(args):
-    exchange(late_print=True)
+    exchange(consumer_first=True, producer_first=False, late_print=True)
 
 
 # --- crowd -------------------------------------------------------------------
@@ -207,9 +225,13 @@ def copy_variant(args):
 # --- pipe --------------------------------------------------------------------
 
 
+def say_sent():
+    emit("sent", "[%s] send a message to pipe %s:" % (me(), GREETING), message=GREETING)
+
+
 def talker(end, one_way_sender, waiting_for_reply):
     end.send(GREETING)
-    emit("sent", "[%s] sent to the pipe: %s" % (me(), GREETING), message=GREETING)
+    say_sent()
     emit("own-end-poll", pending=end.poll(0))
     emit("awaiting-reply")
     waiting_for_reply.set()
@@ -233,20 +255,21 @@ def pipe_variant(args):
     pair = multiprocessing.Pipe()
     one_way = multiprocessing.Pipe(duplex=False)
     emit("pipe-made", duplex=ends_facts(pair), one_way=ends_facts(one_way))
-    parent_end, child_end = pair
-    receive_only, send_only = one_way
+    # Indexed, not unpacked: a pair of another length still reaches the trace above.
+    parent_end, child_end = pair[0], pair[1]
+    receive_only, send_only = one_way[0], one_way[1]
     waiting_for_reply = multiprocessing.Event()
-    child = multiprocessing.Process(name="talker", target=talker, args=(child_end, send_only, waiting_for_reply))
+    child = multiprocessing.Process(name="child", target=talker, args=(child_end, send_only, waiting_for_reply))
     child.start()
 
     message = parent_end.recv()
-    # Printing waits until the talker has printed (it signals after that), so
-    # the two lines cannot mix; the document's order is not otherwise given.
+    # Printing waits until the child has printed (it signals after that), so
+    # the two lines cannot mix; the note's order is not otherwise given.
     wait_for(waiting_for_reply, "talker to wait for a reply")
     emit("received", "received message : %s" % message, message=message)
 
-    # The parent holds a copy of the talker's end too. What it sends there goes
-    # to parent_end, never to the talker, who is waiting on that same end.
+    # The parent holds a copy of the child's end too. What it sends there goes
+    # to parent_end, never to the child, who is waiting on that same end.
     child_end.send("from the shared end")
     emit("shared-end-delivery", message=parent_end.recv())
     emit("replying", message="reply")
@@ -261,7 +284,7 @@ def pipe_variant(args):
         emit("send-on-receive-only", raised=None)
 
     join_all([child])
-    # The talker has exited, so its copy of child_end is closed; its last
+    # The child has exited, so its copy of child_end is closed; its last
     # message is still there to read.
     emit("after-exit", message=parent_end.recv())
     emit("peer-copy-open-poll", ready=parent_end.poll(EMPTY_TIMEOUT))
@@ -275,14 +298,85 @@ def pipe_variant(args):
         emit("recv-after-close", raised=None)
 
 
+# --- pipe-late-print / pipe-shared ------------------------------------------------
+
+
+def late_talker(end, parent_printed):
+    end.send(GREETING)
+    wait_for(parent_printed, "parent to print what it received")
+    say_sent()
+
+
+def pipe_late_print(args):
+    parent_end, child_end = multiprocessing.Pipe()
+    parent_printed = multiprocessing.Event()
+    child = multiprocessing.Process(name="child", target=late_talker, args=(child_end, parent_printed))
+    child.start()
+    message = parent_end.recv()
+    emit("received", "received message : %s" % message, message=message)
+    parent_printed.set()
+    join_all([child])
+
+
+def sender(end):
+    end.send(me())
+    emit("sent", message=me())
+
+
+def pipe_shared(args):
+    parent_end, child_end = multiprocessing.Pipe()
+    children = [multiprocessing.Process(name=name, target=sender, args=(child_end,)) for name in ("child", "second")]
+    for child in children:
+        child.start()
+    for _ in children:
+        if not parent_end.poll(WAIT_LIMIT):
+            emit("wait-timeout", waiting_for="a child's message")
+            break
+        emit("received", message=parent_end.recv())
+    join_all(children)
+
+
+_QUEUE = ("putting", "put", "put-sequence", "getting", "got", "got-sequence", "empty-get", "joined")
+EVENTS = {
+    "queue": _QUEUE,
+    "queue-as-noted": _QUEUE,
+    "queue-late-print": _QUEUE,
+    "crowd": ("produced", "consumed", "putting-end-markers", "joined"),
+    "copy": ("echo-got", "echo-changed", "snapshot", "echoed", "original-after", "joined"),
+    "pipe": (
+        "pipe-made",
+        "sent",
+        "own-end-poll",
+        "awaiting-reply",
+        "reply",
+        "recv-on-send-only",
+        "received",
+        "shared-end-delivery",
+        "replying",
+        "one-way",
+        "send-on-receive-only",
+        "joined",
+        "after-exit",
+        "peer-copy-open-poll",
+        "peer-closed-poll",
+        "recv-after-close",
+    ),
+    "pipe-late-print": ("sent", "received", "joined"),
+    "pipe-shared": ("sent", "received", "joined"),
+}
+
 if __name__ == "__main__":
     run_main(
         __doc__,
         {
             "queue": queue_variant,
+            "queue-as-noted": queue_as_noted,
             "queue-late-print": queue_late_print,
             "crowd": crowd,
             "copy": copy_variant,
             "pipe": pipe_variant,
+            "pipe-late-print": pipe_late_print,
+            "pipe-shared": pipe_shared,
         },
+        EVENTS,
     )

@@ -1,7 +1,7 @@
 """Section "Daemon Process": the daemon flag, join(), and what happens at the parent's exit.
 
 Variants:
-  document      a daemonic child prints "start", waits for the parent, prints "exit";
+  document      a daemonic child named "daemon" prints "start", waits for the parent, prints "exit";
                 with --join yes the parent joins it (the document's program), with
                 --join no the parent just returns and its exit code ends the child
   lifetime      a daemonic child (Process-1) and a non-daemonic one (Process-2)
@@ -106,7 +106,7 @@ def announce(conn, parent_end):
 
 def document(args):
     parent_end, child_end = multiprocessing.Pipe()
-    p = multiprocessing.Process(target=announce, args=(child_end, parent_end), name="background")
+    p = multiprocessing.Process(target=announce, args=(child_end, parent_end), name="daemon")
     p.daemon = True
     p.start()
     receive(parent_end, "child's start")
@@ -118,8 +118,8 @@ def document(args):
     # Recorded before the child may finish, so the trace orders the two.
     emit("joining", daemon=p.daemon)
     parent_end.send("finish")
-    p.join()
-    emit("join-returned", alive=p.is_alive(), exitcode=p.exitcode)
+    returned = p.join()
+    emit("join-returned", alive=p.is_alive(), exitcode=p.exitcode, returned=repr(returned))
 
 
 # --- lifetime: who outlives whom ---------------------------------------------
@@ -220,7 +220,8 @@ def join_timeout(args):
 
 def grandchild_task():
     me = multiprocessing.current_process()
-    emit("grandchild-ran", "[%s] grandchild running" % me.name, daemon=me.daemon)
+    # _identity holds one number per generation below the main process: (1, 1) for Process-1:1.
+    emit("grandchild-ran", "[%s] grandchild running" % me.name, daemon=me.daemon, generation=len(me._identity))
 
 
 def would_be_parent():
@@ -352,6 +353,26 @@ def add_arguments(parser):
     )
 
 
+EVENTS = {
+    "document": ("child-start", "child-exit", "joining", "join-returned", "main-returns", "exit-status"),
+    "lifetime": ("child-running", "child-released", "orphaned", "release-sent", "exit-status", "main-returns"),
+    "join_timeout": ("child-finishes", "timed-join-returned", "releasing", "join-returned"),
+    "daemon_child": ("grandchild-ran", "start-refused", "grandchild-joined", "child-joined"),
+    "orphan_chain": (
+        "grandchild-ready",
+        "grandchild-orphaned",
+        "middle-starts-grandchild",
+        "start-refused",
+        "middle-finished-normally",
+        "grandchild-report",
+        "chain-ready",
+        "exit-status",
+        "main-returns",
+        "middle-terminated",
+    ),
+    "late_flag": ("child-flag", "flag-refused", "flag-after", "children-joined"),
+}
+
 if __name__ == "__main__":
     run_main(
         __doc__,
@@ -363,5 +384,6 @@ if __name__ == "__main__":
             "orphan_chain": orphan_chain,
             "late_flag": late_flag,
         },
+        EVENTS,
         add_arguments,
     )

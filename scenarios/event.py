@@ -52,8 +52,18 @@ def poll_flag(flag, label, next_wait=None, after_false=None):
             emit("wait-timeout", waiting_for=label)
             return False
         timeout, extra = next_wait(history) if next_wait is not None else (POLL, {})
+        began = time.monotonic()
         result = flag.wait(timeout)
-        emit("status", "[%s] event status : (%s)" % (_me(), result), flag=label, result=result, **extra)
+        waited = time.monotonic() - began
+        emit(
+            "status",
+            "[%s] event status : (%s)" % (_me(), result),
+            flag=label,
+            result=result,
+            timeout=timeout,
+            waited=waited,
+            **extra,
+        )
         history.append((result, extra))
         if result:
             emit("saw", "[%s] %s is set" % (_me(), label), flag=label)
@@ -211,5 +221,11 @@ def gap(args):
     emit("after", "first exitcode : %s, e2 set : %s" % (first.exitcode, e2_set), exitcode=first.exitcode, e2_set=e2_set)
 
 
+EVENTS = {
+    "chain": ("status", "saw", "set", "loop-ended", "waiting", "exit"),
+    "state": ("is-set", "wait", "clear", "set", "exit"),
+    "gap": ("status", "saw", "set", "loop-ended", "after"),
+}
+
 if __name__ == "__main__":
-    run_main(__doc__, {"chain": chain, "state": state, "gap": gap})
+    run_main(__doc__, {"chain": chain, "state": state, "gap": gap}, EVENTS)

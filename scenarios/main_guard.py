@@ -36,5 +36,7 @@ def start_child(args):
 trace_from_argv()
 report_top_level()
 
+EVENTS = {"guarded": ("top-level", "target-runs", "child-exit")}
+
 if __name__ == "__main__":
-    run_main(__doc__, {"guarded": start_child})
+    run_main(__doc__, {"guarded": start_child}, EVENTS)

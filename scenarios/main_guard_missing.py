@@ -58,4 +58,8 @@ if _depth >= 2:
     sys.exit(3)
 
 # No guard: this runs on every import of the module.
-run_main(__doc__, {"unguarded": start_child})
+run_main(
+    __doc__,
+    {"unguarded": start_child},
+    {"unguarded": ("top-level", "recursion-stopped", "target-runs", "start-refused", "child-exit")},
+)

@@ -6,9 +6,13 @@ print a count, and never calls join(); what the log shows at exit is the point.
 Variants:
   document  children run freely, as in the document (order is up to the OS)
   gated     each child waits until the parent's exit code logs that it joins
-            that child, so every "calling join()" line is certain to appear
+            that child, so every "calling join()" line is certain to appear;
+            the parent records the order of its set of children at exit
   reverse   child i waits for child i+1 to finish: completion order is the
             reverse of start order, names still follow start order
+
+--via context creates the children through get_context(method).Process
+instead of multiprocessing.Process, as readers who use contexts do.
 """
 
 import logging
@@ -82,19 +86,23 @@ def configure(args):
     return logger
 
 
-def start_children(ready=None, gates=None, chain=None):
+def start_children(via, ready=None, gates=None, chain=None):
     """Start the children; return their names in start order.
 
     With ``ready``, wait until every child holds its arguments: the exit code
     unlinks named semaphores (a finalizer of priority 0) before it joins, so a
     spawned child still unpickling an Event at that point would fail.
     """
+    if via == "context":
+        process_class = multiprocessing.get_context(multiprocessing.get_start_method()).Process
+    else:
+        process_class = multiprocessing.Process
     names = []
     for i in range(CHILDREN):
         gate = gates[i] if gates is not None else None
         wait_first = chain[i + 1] if chain is not None and i + 1 < CHILDREN else None
         done = chain[i] if chain is not None else None
-        p = multiprocessing.Process(target=worker, args=(i, ready, gate, wait_first, done))
+        p = process_class(target=worker, args=(i, ready, gate, wait_first, done))
         p.start()
         emit("started", name=p.name, pid=p.pid, index=i)
         names.append(p.name)
@@ -107,7 +115,7 @@ def start_children(ready=None, gates=None, chain=None):
 
 def document(args):
     configure(args)
-    start_children()
+    start_children(args.via)
     emit("main-returns")
 
 
@@ -115,9 +123,16 @@ def gated(args):
     ready = multiprocessing.Semaphore(0)
     gates = [multiprocessing.Event() for _ in range(CHILDREN)]
     configure(args)
-    names = start_children(ready=ready, gates=gates)
+    names = start_children(args.via, ready=ready, gates=gates)
     gate_of = dict(zip(names, gates))
-    on_exit_join(lambda name: gate_of[name].set())
+
+    def release(name):
+        if not any(gate.is_set() for gate in gates):
+            # The exit code joins the processes of active_children(), a list made from a set.
+            emit("children-order", names=[p.name for p in multiprocessing.active_children()])
+        gate_of[name].set()
+
+    on_exit_join(release)
     emit("main-returns")
 
 
@@ -125,7 +140,7 @@ def reverse(args):
     ready = multiprocessing.Semaphore(0)
     chain = [multiprocessing.Event() for _ in range(CHILDREN)]
     configure(args)
-    start_children(ready=ready, chain=chain)
+    start_children(args.via, ready=ready, chain=chain)
     emit("main-returns")
 
 
@@ -134,11 +149,13 @@ def add_arguments(parser):
     parser.add_argument(
         "--setup", choices=["log_to_stderr", "handler"], default="log_to_stderr", help="how logging is turned on"
     )
+    parser.add_argument(
+        "--via", choices=["process", "context"], default="process", help="multiprocessing.Process or a context's"
+    )
 
+
+_COMMON = ("child-logger", "count", "parent-logger", "started", "main-returns")
+EVENTS = {"document": _COMMON, "gated": _COMMON + ("children-order",), "reverse": _COMMON}
 
 if __name__ == "__main__":
-    run_main(
-        __doc__,
-        {"document": document, "gated": gated, "reverse": reverse},
-        add_arguments,
-    )
+    run_main(__doc__, {"document": document, "gated": gated, "reverse": reverse}, EVENTS, add_arguments)

@@ -12,8 +12,11 @@ Variants:
             sys.exit('text'), sys.exit(), and one stopped with kill() (with
             terminate() on Python 3.6, which has no kill()).  They run one at a
             time so their stderr output does not interleave.
+  cleanup   two children with a finally: block and an atexit handler: one
+            returns normally, the other blocks until the parent terminates it
 """
 
+import atexit
 import multiprocessing
 import os
 import signal
@@ -22,8 +25,8 @@ import sys
 from scenarios._cli import WAIT_LIMIT, run_main, wait_for
 from scenarios._trace import emit
 
-FINISHING = ("done_a", "done_b")
-BLOCKED = "hung"
+FINISHING = ("good_job", "fail_job")
+BLOCKED = "kill_job"
 
 
 def _acquire(semaphore, what):
@@ -183,5 +186,46 @@ def endings(args):
         exit_code(p, how)
 
 
+# --- variant "cleanup" ---------------------------------------------------------
+
+
+def _record_cleanup(kind):
+    emit(kind, "[%s] %s" % (multiprocessing.current_process().name, kind))
+
+
+def cleanup_job(ready, never):
+    atexit.register(_record_cleanup, "atexit-ran")
+    try:
+        emit("cleanup-ready")
+        ready.release()
+        if never is not None:
+            never.wait(WAIT_LIMIT)  # nobody sets it: only terminate() ends this job
+    finally:
+        _record_cleanup("finally-ran")
+
+
+def cleanup(args):
+    ready = multiprocessing.Semaphore(0)
+    never = multiprocessing.Event()
+    returning = multiprocessing.Process(name="returns", target=cleanup_job, args=(ready, None))
+    returning.start()
+    _acquire(ready, "the returning job to register its cleanup")
+    returning.join(WAIT_LIMIT)
+    exit_code(returning, "after-join")
+    terminated = multiprocessing.Process(name="terminated", target=cleanup_job, args=(ready, never))
+    terminated.start()
+    _acquire(ready, "the blocked job to register its cleanup")
+    emit("terminating", "termination process : %s" % terminated, name=terminated.name)
+    terminated.terminate()
+    terminated.join(WAIT_LIMIT)
+    exit_code(terminated, "after-join")
+
+
+EVENTS = {
+    "document": ("check", "job-start", "job-end", "started", "terminating", "exit-code", "sigterm-received"),
+    "endings": ("process-api", "started", "stopping", "ending", "job-end", "exit-code"),
+    "cleanup": ("cleanup-ready", "finally-ran", "atexit-ran", "terminating", "exit-code"),
+}
+
 if __name__ == "__main__":
-    run_main(__doc__, {"document": document, "endings": endings})
+    run_main(__doc__, {"document": document, "endings": endings, "cleanup": cleanup}, EVENTS)

@@ -1,4 +1,5 @@
-"""The catalogue and the tests agree: every testable claim is proven, every test names a claim."""
+"""The catalogue and the tests agree: every testable claim is proven and observed, every
+test names a claim, and every declared verdict is the one the claim's predictions show."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from harness.catalogue import CLAIMS, SECTIONS
+from harness.claims import predicted_points, verdict_of
 
 TESTS = Path(__file__).parent
+TESTABLE = [c.id for c in CLAIMS.values() if c.testable]
 
 
 @pytest.mark.meta
@@ -34,6 +37,29 @@ def test_every_testable_claim_has_tests_under_each_start_method(collected_claims
 
 
 @pytest.mark.meta
+def test_every_testable_claim_is_observed_under_each_start_method(collected_claims, observing_claims):
+    """Some test of each claim observes its fact (the observe fixture), wherever the claim has tests."""
+    claimed, _, files = collected_claims
+    if not set(TESTS.glob("test_*.py")) <= files:
+        pytest.skip("only part of the suite was collected")
+    lacking = {}
+    for claim_id in TESTABLE:
+        wanted = (set(CLAIMS[claim_id].start_methods) or {""}) & claimed.get(claim_id, set())
+        missing = wanted - observing_claims.get(claim_id, set())
+        if missing:
+            lacking[claim_id] = sorted(missing)
+    assert lacking == {}
+
+
+@pytest.mark.meta
+@pytest.mark.parametrize("claim_id", TESTABLE)
+def test_verdict_is_what_the_predictions_show(claim_id):
+    """The declared verdict follows from the predicted points (every platform, version, start method, condition)."""
+    claim = CLAIMS[claim_id]
+    assert verdict_of(predicted_points(claim)) is claim.verdict
+
+
+@pytest.mark.meta
 def test_opinions_are_kept_but_have_no_tests(collected_claims):
     claimed, _, _ = collected_claims
     opinions = [c.id for c in CLAIMS.values() if not c.testable]
@@ -43,3 +69,13 @@ def test_opinions_are_kept_but_have_no_tests(collected_claims):
 @pytest.mark.meta
 def test_every_section_has_claims():
     assert {s.key for s in SECTIONS} == {c.section.key for c in CLAIMS.values()}
+
+
+@pytest.mark.meta
+def test_every_claim_cites_lines_of_its_section():
+    outside = {
+        c.id: c.note.lines
+        for c in CLAIMS.values()
+        if c.note is not None and not c.section.lines[0] <= c.note.lines[0] <= c.note.lines[1] <= c.section.lines[1]
+    }
+    assert outside == {}

@@ -13,6 +13,8 @@ import sys
 
 import pytest
 
+from harness.catalogue.behaviour import ORPHAN_REPARENTED, SIGTERM_EXITCODE
+from harness.catalogue.daemon import OPTIMIZED
 from harness.runner import RunResult
 from harness.trace import TraceEvent
 
@@ -25,37 +27,28 @@ EXIT_0 = "process exiting with exitcode 0"
 PARENT_SIGKILL = pytest.mark.skipif(sys.platform == "win32", reason="Windows has no SIGKILL to kill the parent with")
 
 
-def sigterm_exitcode(r: RunResult, start_method: str) -> int:
-    """Exit code of a child ended by SIGTERM."""
-    # bpo-30589 (3.7): before it, a forkserver child's exit status came from a pipe
-    # the child writes itself; a child killed by a signal never writes it -> 255.
-    if start_method == "forkserver" and r.python_version < (3, 7):
-        return 255
-    return -signal.SIGTERM
-
-
 def exit_status(r: RunResult, name: str) -> TraceEvent:
     """What the parent's last finalizer (priority -100) recorded about child ``name``."""
     [event] = [e for e in r.trace.named("exit-status", "MainProcess") if e["name"] == name]
     return event
 
 
-def assert_orphan_facts(event: TraceEvent, start_method: str, old_parent: int) -> None:
-    """The process outlived ``old_parent``; under fork/spawn it was re-parented, under forkserver its
-    parent is a fork server, not ``old_parent``, so nothing changed for it."""
-    if start_method == "forkserver":
-        assert event["ppid_at_start"] != old_parent
-        assert event["ppid_now"] == event["ppid_at_start"]
-    else:
+def assert_orphan_facts(event: TraceEvent, observe, old_parent: int) -> None:
+    """The process outlived ``old_parent``: it was re-parented, or (forkserver) its parent is the fork
+    server, not ``old_parent``, and nothing changed for it."""
+    if observe.expect(ORPHAN_REPARENTED):
         assert event["ppid_at_start"] == old_parent
         assert event["ppid_now"] != old_parent
+    else:
+        assert event["ppid_at_start"] != old_parent
+        assert event["ppid_now"] == event["ppid_at_start"]
 
 
 # --- DAEMON-01 / DAEMON-03: the non-daemonic child ----------------------------------------------
 
 
 @pytest.mark.claim("DAEMON-01")
-def test_non_daemonic_child_runs_after_main_returns_and_is_waited_for(run_scenario, start_method):
+def test_non_daemonic_child_runs_after_main_returns_and_is_waited_for(run_scenario, start_method, observe):
     """The non-daemonic child is still running when main() returns and finishes before the parent's last step."""
     r = run_scenario("daemon", start_method, variant="lifetime", parent_exit="normal")
     assert r.returncode == 0
@@ -63,11 +56,9 @@ def test_non_daemonic_child_runs_after_main_returns_and_is_waited_for(run_scenar
     main_returns = r.trace.one("main-returns", "MainProcess")
     assert main_returns["children"][NON_DAEMON] == {"daemon": False, "alive": True}
     released = r.trace.one("child-released", NON_DAEMON)
-    assert released.seq > main_returns.seq
     status = exit_status(r, NON_DAEMON)
-    assert status.seq > released.seq
-    assert status["exitcode"] == 0
-    assert status["alive"] is False
+    assert (status["exitcode"], status["alive"]) == (0, False)
+    observe(main_returns.seq < released.seq < status.seq)
 
 
 @pytest.mark.claim("DAEMON-01")
@@ -81,18 +72,19 @@ def test_parent_exit_logs_join_then_child_finishes(run_scenario, start_method):
 
 
 @pytest.mark.claim("DAEMON-03")
-def test_non_daemonic_child_is_not_terminated_at_parent_exit(run_scenario, start_method):
+def test_non_daemonic_child_is_not_terminated_at_parent_exit(run_scenario, start_method, observe):
     """At a normal exit only the daemon gets terminate(); the non-daemonic child ends by itself with 0."""
     r = run_scenario("daemon", start_method, variant="lifetime", parent_exit="normal")
     terminated = [m for m in r.log.messages("MainProcess") if m.startswith(TERMINATE_DAEMON)]
     assert terminated == [TERMINATE_DAEMON + DAEMON]
     assert r.trace.one("release-sent", "MainProcess")["name"] == NON_DAEMON
-    assert exit_status(r, NON_DAEMON)["exitcode"] == 0
+    assert EXIT_0 in r.log.messages(NON_DAEMON)
+    observe(exit_status(r, NON_DAEMON)["exitcode"] != 0)
 
 
 @PARENT_SIGKILL
 @pytest.mark.claim("DAEMON-03")
-def test_non_daemonic_child_runs_on_when_parent_is_killed(run_scenario, start_method):
+def test_non_daemonic_child_runs_on_when_parent_is_killed(run_scenario, start_method, observe):
     """A parent killed by SIGKILL neither joins nor ends its non-daemonic child: the child runs on as an orphan."""
     r = run_scenario("daemon", start_method, variant="lifetime", parent_exit="sigkill")
     assert r.returncode == -signal.SIGKILL
@@ -100,33 +92,33 @@ def test_non_daemonic_child_runs_on_when_parent_is_killed(run_scenario, start_me
     orphan = r.trace.one("orphaned", NON_DAEMON)
     assert orphan.seq > main_returns.seq
     assert orphan["daemon"] is False
-    assert_orphan_facts(orphan, start_method, main_returns.pid)
+    assert_orphan_facts(orphan, observe, main_returns.pid)
     assert r.trace.named("exit-status") == []
     assert "process shutting down" not in r.log.messages("MainProcess")
-    assert EXIT_0 in r.log.messages(NON_DAEMON)
+    observe(EXIT_0 not in r.log.messages(NON_DAEMON))
 
 
-# --- DAEMON-02: the daemonic child ---------------------------------------------------------------
+# --- DAEMON-02 / DAEMON-09: the daemonic child ---------------------------------------------------
 
 
 @pytest.mark.claim("DAEMON-02")
-def test_daemon_is_terminated_at_normal_parent_exit(run_scenario, start_method):
+def test_daemon_is_terminated_at_normal_parent_exit(run_scenario, start_method, observe):
     """At a normal exit the parent logs terminate() for the daemon, which then ends by SIGTERM."""
     r = run_scenario("daemon", start_method, variant="lifetime", parent_exit="normal")
     assert r.returncode == 0
     assert r.trace.one("main-returns", "MainProcess")["children"][DAEMON] == {"daemon": True, "alive": True}
     assert TERMINATE_DAEMON + DAEMON in r.log.messages("MainProcess")
     status = exit_status(r, DAEMON)
-    assert status["exitcode"] == sigterm_exitcode(r, start_method)
-    assert status["alive"] is False
+    assert status["exitcode"] == observe.expect(SIGTERM_EXITCODE)
     assert r.trace.named("child-released", DAEMON) == []
     assert r.trace.named("orphaned") == []
     assert EXIT_0 not in r.log.messages(DAEMON)
+    observe(status["alive"] is False)
 
 
 @PARENT_SIGKILL
-@pytest.mark.claim("DAEMON-02")
-def test_daemon_outlives_parent_killed_by_sigkill(run_scenario, start_method):
+@pytest.mark.claim("DAEMON-09")
+def test_daemon_outlives_parent_killed_by_sigkill(run_scenario, start_method, observe):
     """A parent killed by SIGKILL runs no exit code: the daemon is not terminated and runs on as an orphan."""
     r = run_scenario("daemon", start_method, variant="lifetime", parent_exit="sigkill")
     assert r.returncode == -signal.SIGKILL
@@ -134,70 +126,68 @@ def test_daemon_outlives_parent_killed_by_sigkill(run_scenario, start_method):
     orphan = r.trace.one("orphaned", DAEMON)
     assert orphan.seq > main_returns.seq
     assert orphan["daemon"] is True
-    assert_orphan_facts(orphan, start_method, main_returns.pid)
+    assert_orphan_facts(orphan, observe, main_returns.pid)
     assert [m for m in r.log.messages("MainProcess") if m.startswith(TERMINATE_DAEMON)] == []
     assert r.trace.named("exit-status") == []
-    assert EXIT_0 in r.log.messages(DAEMON)
+    observe(EXIT_0 not in r.log.messages(DAEMON))
 
 
-@pytest.mark.claim("DAEMON-02")
-def test_daemon_outlives_parent_leaving_by_os_exit(run_scenario, start_method):
+@pytest.mark.claim("DAEMON-09")
+def test_daemon_outlives_parent_leaving_by_os_exit(run_scenario, start_method, observe):
     """os._exit(0) skips atexit: the parent reports success, yet its daemon was never terminated."""
     r = run_scenario("daemon", start_method, variant="lifetime", parent_exit="os_exit")
     assert r.returncode == 0
     main_returns = r.trace.one("main-returns", "MainProcess")
     orphan = r.trace.one("orphaned", DAEMON)
     assert orphan.seq > main_returns.seq
-    assert_orphan_facts(orphan, start_method, main_returns.pid)
+    assert_orphan_facts(orphan, observe, main_returns.pid)
     assert "process shutting down" not in r.log.messages("MainProcess")
     assert r.trace.named("exit-status") == []
+    observe(EXIT_0 not in r.log.messages(DAEMON))
 
 
-# --- DAEMON-04: the document's example -------------------------------------------------------------
+# --- DAEMON-04: the note's example ---------------------------------------------------------------
 
 
 @pytest.mark.claim("DAEMON-04")
-def test_joined_daemon_prints_start_and_exit(run_scenario, start_method, against_document):
+def test_joined_daemon_prints_start_and_exit(run_scenario, start_method, observe):
     """The joined daemonic child prints "start" then "exit"; join() returns only after the end line."""
     r = run_scenario("daemon", start_method, variant="document", join="yes")
-    against_document("lines the joined daemon prints", "start, exit", ", ".join(r.stdout_lines))
     assert r.returncode == 0
-    assert r.stdout_lines == ["start", "exit"]
-    assert r.trace.one("child-start", "background")["daemon"] is True
+    assert r.trace.one("child-start", "daemon")["daemon"] is True
     joining = r.trace.one("joining", "MainProcess")
-    child_exit = r.trace.one("child-exit", "background")
+    child_exit = r.trace.one("child-exit", "daemon")
     returned = r.trace.one("join-returned", "MainProcess")
     assert joining.seq < child_exit.seq < returned.seq
-    assert returned["alive"] is False
-    assert returned["exitcode"] == 0
+    assert (returned["alive"], returned["exitcode"]) == (False, 0)
+    observe(r.stdout_lines)
 
 
 @pytest.mark.claim("DAEMON-04")
-def test_unjoined_daemon_never_prints_exit(run_scenario, start_method):
+def test_unjoined_daemon_never_prints_exit(run_scenario, start_method, observe):
     """Without the join the same daemon is ended at the parent's exit before its end line."""
     r = run_scenario("daemon", start_method, variant="document", join="no")
     assert r.returncode == 0
-    code = sigterm_exitcode(r, start_method)
-    assert r.stdout_lines == ["start", "[background] at parent exit: exitcode %s" % code]
+    code = observe.expect(SIGTERM_EXITCODE)
+    assert r.stdout_lines == ["start", "[daemon] at parent exit: exitcode %s" % code]
     assert r.trace.named("child-exit") == []
     assert r.trace.one("main-returns", "MainProcess")["alive"] is True
-    assert exit_status(r, "background")["exitcode"] == code
+    assert exit_status(r, "daemon")["exitcode"] == code
 
 
-# --- DAEMON-05: join() blocks ----------------------------------------------------------------------
+# --- DAEMON-05 / DAEMON-10: join() -------------------------------------------------------------------
 
 
 @pytest.mark.claim("DAEMON-05")
-def test_join_returns_only_after_the_child_ended(run_scenario, start_method):
+def test_join_returns_only_after_the_child_ended(run_scenario, start_method, observe):
     """join() without timeout returns after the child's last action, with the child dead and exitcode 0."""
     r = run_scenario("daemon", start_method, variant="join_timeout")
     assert r.returncode == 0
     releasing = r.trace.one("releasing", "MainProcess")
     finished = r.trace.one("child-finishes", "Process-1")
     returned = r.trace.one("join-returned", "MainProcess")
-    assert releasing.seq < finished.seq < returned.seq
-    assert returned["alive"] is False
     assert returned["exitcode"] == 0
+    observe(releasing.seq < finished.seq < returned.seq and returned["alive"] is False)
 
 
 @pytest.mark.claim("DAEMON-05")
@@ -213,66 +203,83 @@ def test_join_with_timeout_returns_while_child_runs(run_scenario, start_method):
     assert r.stdout_lines[0] == "join(0.02) returned: alive=True exitcode=None"
 
 
-# --- DAEMON-06: no children for daemons ----------------------------------------------------------------
+@pytest.mark.claim("DAEMON-10")
+def test_join_gives_nothing_back(run_scenario, start_method, observe):
+    """join() returns None, although the child ran to its end."""
+    r = run_scenario("daemon", start_method, variant="document", join="yes")
+    returned = r.trace.one("join-returned", "MainProcess")
+    assert returned["exitcode"] == 0
+    observe(None if returned["returned"] == "None" else returned["returned"])
+
+
+# --- DAEMON-06 / DAEMON-11: no children for daemons -----------------------------------------------------
 
 
 @pytest.mark.claim("DAEMON-06")
-def test_daemonic_process_cannot_start_a_child(run_scenario, start_method):
+def test_daemonic_process_cannot_start_a_child(run_scenario, start_method, observe):
     """start() inside a daemonic process raises AssertionError with the fixed message; no grandchild runs."""
     r = run_scenario("daemon", start_method, variant="daemon_child")
     assert r.returncode == 0
     refused = r.trace.one("start-refused", "Process-1")
-    assert refused["type"] == "AssertionError"
-    assert refused["message"] == NO_CHILDREN
-    assert refused["daemon"] is True
+    assert (refused["type"], refused["message"], refused["daemon"]) == ("AssertionError", NO_CHILDREN, True)
     assert r.stdout_lines == ["[Process-1] AssertionError: " + NO_CHILDREN]
-    assert r.trace.named("grandchild-ran") == []
     assert r.trace.one("child-joined", "MainProcess")["exitcode"] == 0
+    observe(len(r.trace.named("grandchild-ran")) == 1)
 
 
 @pytest.mark.claim("DAEMON-06")
-def test_python_O_removes_the_check(run_scenario, start_method):
+def test_python_O_removes_the_check(run_scenario, start_method, observe):
     """Under python -O the assert is gone: the daemonic process starts and joins a (daemonic) grandchild."""
     r = run_scenario("daemon", start_method, variant="daemon_child", python_flags=("-O",))
     assert r.returncode == 0
     assert r.trace.one("scenario-start", "MainProcess")["optimize"] == 1
     assert r.trace.named("start-refused") == []
-    assert r.trace.one("grandchild-ran", "Process-1:1")["daemon"] is True
     joined = r.trace.one("grandchild-joined", "Process-1")
-    assert joined["exitcode"] == 0
-    assert joined["optimize"] == 1
+    assert (joined["exitcode"], joined["optimize"]) == (0, 1)
+    assert r.trace.one("grandchild-ran", "Process-1:1")["daemon"] is True
+    observe(len(r.trace.named("grandchild-ran")) == 1, condition=OPTIMIZED)
+
+
+@pytest.mark.claim("DAEMON-11")
+def test_the_daemons_child_is_a_grandchild(run_scenario, start_method, observe):
+    """The daemon's child (started under -O) is two generations below the main process: Process-1:1."""
+    r = run_scenario("daemon", start_method, variant="daemon_child", python_flags=("-O",))
+    ran = r.trace.one("grandchild-ran")
+    assert ran.process == "Process-1:1"
+    assert r.trace.one("grandchild-joined", "Process-1")["daemon"] is True
+    observe(ran["generation"])
 
 
 # --- DAEMON-07: why the rule exists -------------------------------------------------------------------
 
 
 @pytest.mark.claim("DAEMON-07")
-def test_terminating_a_child_does_not_reach_its_child(run_scenario, start_method):
+def test_terminating_a_child_does_not_reach_its_child(run_scenario, start_method, observe):
     """terminate() ends the child only; its own child outlives it and reports back to the top parent."""
     r = run_scenario("daemon", start_method, variant="orphan_chain", middle="plain")
     assert r.returncode == 0
-    assert r.trace.one("middle-terminated", "MainProcess")["exitcode"] == sigterm_exitcode(r, start_method)
+    assert r.trace.one("middle-terminated", "MainProcess")["exitcode"] == observe.expect(SIGTERM_EXITCODE)
     ready = r.trace.one("grandchild-ready", "Process-1:1")
     orphan = r.trace.one("grandchild-orphaned", "Process-1:1")
     assert orphan.seq > r.trace.one("chain-ready", "MainProcess").seq
-    assert_orphan_facts(orphan, start_method, ready["middle_pid"])
-    assert r.trace.one("grandchild-report", "MainProcess")["report"] == ["orphaned", orphan.pid]
+    assert_orphan_facts(orphan, observe, ready["middle_pid"])
     assert r.trace.named("middle-finished-normally") == []
+    observe(r.trace.one("grandchild-report", "MainProcess")["report"] == ["orphaned", orphan.pid])
 
 
 @pytest.mark.claim("DAEMON-07")
-def test_daemon_ended_at_exit_would_orphan_its_child(run_scenario, start_method):
+def test_daemon_ended_at_exit_would_orphan_its_child(run_scenario, start_method, observe):
     """With the check removed (-O), the parent's exit terminates the daemon and its child is left an orphan."""
     r = run_scenario("daemon", start_method, variant="orphan_chain", middle="daemon", python_flags=("-O",))
     assert r.returncode == 0
     assert r.trace.one("middle-starts-grandchild", "Process-1")["daemon"] is True
     ready = r.trace.one("grandchild-ready", "Process-1:1")
     assert TERMINATE_DAEMON + "Process-1" in r.log.messages("MainProcess")
-    assert exit_status(r, "Process-1")["exitcode"] == sigterm_exitcode(r, start_method)
+    assert exit_status(r, "Process-1")["exitcode"] == observe.expect(SIGTERM_EXITCODE)
     orphan = r.trace.one("grandchild-orphaned", "Process-1:1")
     assert orphan.seq > r.trace.one("main-returns", "MainProcess").seq
-    assert_orphan_facts(orphan, start_method, ready["middle_pid"])
-    assert r.trace.one("grandchild-report", "MainProcess")["report"] == ["orphaned", orphan.pid]
+    assert_orphan_facts(orphan, observe, ready["middle_pid"])
+    observe(r.trace.one("grandchild-report", "MainProcess")["report"] == ["orphaned", orphan.pid])
 
 
 # --- DAEMON-08: the flag before start() ----------------------------------------------------------------
@@ -286,12 +293,22 @@ def test_daemon_flag_set_before_start_reaches_the_child(run_scenario, start_meth
 
 
 @pytest.mark.claim("DAEMON-08")
-def test_daemon_flag_cannot_be_set_after_start(run_scenario, start_method):
+def test_daemon_flag_cannot_be_set_after_start(run_scenario, start_method, observe):
     """Setting the flag after start() raises AssertionError 'process has already started'; nothing changes."""
     r = run_scenario("daemon", start_method, variant="late_flag")
     assert r.returncode == 0
     refused = r.trace.one("flag-refused", "MainProcess")
     assert (refused["type"], refused["message"]) == ("AssertionError", "process has already started")
-    assert r.trace.one("flag-after", "MainProcess")["daemon"] is False
     assert r.trace.one("child-flag", "Process-2")["daemon"] is False
     assert r.trace.one("children-joined", "MainProcess")["exitcodes"] == [0, 0]
+    observe(r.trace.one("flag-after", "MainProcess")["daemon"] is True)
+
+
+@pytest.mark.claim("DAEMON-08")
+def test_python_O_lets_the_flag_change_after_start(run_scenario, start_method, observe):
+    """Under python -O the setter's assert is gone: no error, the parent's flag changes, the child keeps its own."""
+    r = run_scenario("daemon", start_method, variant="late_flag", python_flags=("-O",))
+    assert r.returncode == 0
+    assert r.trace.named("flag-refused") == []
+    assert r.trace.one("child-flag", "Process-2")["daemon"] is False
+    observe(r.trace.one("flag-after", "MainProcess")["daemon"] is True, condition=OPTIMIZED)

@@ -1,62 +1,61 @@
-"""The verdict matrix: how outcomes and the catalogue's variations become cell statuses."""
+"""The verdict matrix: how observations become cell statuses, and how matrices merge."""
 
 import pytest
 
 from harness import matrix
 from harness.catalogue import CLAIMS
+from harness.observe import Observation
 
 pytestmark = pytest.mark.meta
 
 LINUX_312 = matrix.Column("linux", "cpython", (3, 12, 1), ("fork", "spawn", "forkserver"))
 LINUX_313 = matrix.Column("linux", "cpython", (3, 13, 0), ("fork", "spawn", "forkserver"))
-LINUX_36 = matrix.Column("linux", "cpython", (3, 6, 15), ("fork", "spawn", "forkserver"))
 
 
-def status(claim_id, column, method, outcomes=("passed",), is_host=True):
-    return matrix.cell(CLAIMS[claim_id], column, method, list(outcomes), is_host)[0]
+def seen(claim_id, holds, condition="", message=""):
+    return Observation(claim_id, condition, "'x'", holds, "'x'", holds, "", message)
 
 
-def test_a_failed_test_makes_the_cell_unexpected():
-    assert status("LOG-01", LINUX_312, "spawn", ["passed", "failed"]) == matrix.UNEXPECTED
+def status(claim_id, outcomes=("passed",), observations=(), column=LINUX_312, method="spawn", is_host=True):
+    found = matrix.Found(list(outcomes), [], list(observations), [])
+    return matrix.cell(CLAIMS[claim_id], column, method, found, is_host)
 
 
-def test_passing_tests_of_a_claim_that_holds_give_holds():
-    assert status("LOG-01", LINUX_312, "spawn") == matrix.HOLDS
+def test_a_failed_test_makes_the_cell_unexpected_with_its_message():
+    mismatch = seen("LOG-04", True, message="LOG-04 on cpython3.12 (spawn): predicted does not hold")
+    assert status("LOG-04", ["passed", "failed"], [mismatch]) == (matrix.UNEXPECTED, [mismatch.message])
 
 
-def test_a_claim_wrong_as_written_does_not_hold_anywhere():
-    assert status("LOG-02", LINUX_312, "fork") == matrix.DOES_NOT_HOLD
+def test_the_cell_is_what_was_observed_not_what_the_catalogue_declares():
+    # LOG-02 is declared wrong as written; the cell shows what the observation says.
+    assert status("LOG-02", observations=[seen("LOG-02", True)])[0] == matrix.HOLDS
+    assert status("LOG-01", observations=[seen("LOG-01", False)])[0] == matrix.DOES_NOT_HOLD
 
 
-def test_a_breaking_variation_applies_only_where_it_says():
-    assert status("LOG-04", LINUX_312, "spawn") == matrix.HOLDS
-    assert status("LOG-04", LINUX_313, "spawn") == matrix.DOES_NOT_HOLD
-    assert status("EXIT-04", LINUX_36, "fork") == matrix.HOLDS
-    assert status("EXIT-04", LINUX_312, "fork") == matrix.DOES_NOT_HOLD
-    assert status("GUARD-01", LINUX_312, "fork") == matrix.DOES_NOT_HOLD
-    assert status("GUARD-01", LINUX_312, "spawn") == matrix.HOLDS
+def test_a_condition_outside_the_note_that_breaks_it_is_a_caveat():
+    observations = [seen("DAEMON-06", True), seen("DAEMON-06", False, condition="python -O")]
+    result, reasons = status("DAEMON-06", observations=observations)
+    assert result == matrix.CAVEAT
+    assert reasons[0].startswith("under python -O: does not hold")
 
 
-def test_a_note_keeps_holds_and_gives_its_reason():
-    result, reasons = matrix.cell(CLAIMS["EXIT-07"], LINUX_312, "spawn", ["passed"], True)
-    assert result == matrix.HOLDS
-    assert reasons == []
-    result, reasons = matrix.cell(CLAIMS["EXIT-07"], LINUX_36, "spawn", ["passed"], True)
-    assert (result, len(reasons)) == (matrix.HOLDS, 1)
-    assert "bpo-35727" in reasons[0]
+def test_passing_tests_that_observed_nothing_leave_the_cell_not_run():
+    assert status("LOG-01") == (matrix.NOT_RUN, [matrix.NOT_OBSERVED])
 
 
 def test_opinions_missing_methods_and_unselected_cells():
-    assert status("EVENT-05", LINUX_312, "fork") == matrix.NOT_APPLICABLE
+    assert status("EVENT-05", method=matrix.NO_METHOD)[0] == matrix.NOT_APPLICABLE
     windows = matrix.Column("win32", "cpython", (3, 12, 1), ("spawn",))
-    assert status("LOG-01", windows, "fork") == matrix.NOT_APPLICABLE
-    assert status("LOG-01", LINUX_312, "fork", outcomes=()) == matrix.NOT_RUN
-    assert status("EXIT-08", LINUX_312, matrix.NO_METHOD, outcomes=(), is_host=False) == matrix.NOT_APPLICABLE
+    assert status("LOG-01", column=windows, method="fork")[0] == matrix.NOT_APPLICABLE
+    assert status("LOG-01", outcomes=())[0] == matrix.NOT_RUN
+    assert status("EXIT-08", outcomes=(), method=matrix.NO_METHOD, is_host=False)[0] == matrix.NOT_APPLICABLE
 
 
 def test_merge_keeps_every_column_and_the_worse_status_of_a_shared_cell():
-    first = matrix.build([LINUX_312], {("LOG-01", LINUX_312.key, "fork"): ["passed"]}, LINUX_312.key)
-    second = matrix.build([LINUX_312, LINUX_313], {("LOG-01", LINUX_312.key, "fork"): ["failed"]}, LINUX_312.key)
+    passed = matrix.Found(["passed"], [], [seen("LOG-01", True)], [])
+    failed = matrix.Found(["failed"], ["test_x: boom"], [], [])
+    first = matrix.build([LINUX_312], {("LOG-01", LINUX_312.key, "fork"): passed}, LINUX_312.key)
+    second = matrix.build([LINUX_312, LINUX_313], {("LOG-01", LINUX_312.key, "fork"): failed}, LINUX_312.key)
     merged = matrix.merge([first, second])
     assert [c["version"] for c in merged["columns"]] == [[3, 12, 1], [3, 13, 0]]
     cells = {(c["claim"], c["column"], c["start_method"]): c["status"] for c in merged["cells"]}

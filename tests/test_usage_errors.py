@@ -67,13 +67,13 @@ def test_merge_rejects_a_foreign_file_in_one_line(tmp_path, capsys):
     good.write_text(json.dumps({"schema": matrix.SCHEMA, "columns": [], "cells": []}))
     out = tmp_path / "merged.json"
     assert matrix.main(["merge", "-o", str(out), str(good), str(foreign)]) == 2
-    assert capsys.readouterr().err == f"error: {foreign}: not an mpspec matrix (schema 'mpspec-matrix/1' expected)\n"
+    assert capsys.readouterr().err == f"error: {foreign}: not an mpspec matrix (schema {matrix.SCHEMA!r} expected)\n"
     assert not out.exists()
 
 
 def test_merge_rejects_a_corrupt_file_in_one_line(tmp_path, capsys):
     corrupt = tmp_path / "matrix.json"
-    corrupt.write_text('{"schema": "mpspec-matrix/1", "columns": [], "cells": [{"claim": 1}]}')
+    corrupt.write_text(json.dumps({"schema": matrix.SCHEMA, "columns": [], "cells": [{"claim": 1}]}))
     assert matrix.main(["merge", "-o", str(tmp_path / "m.json"), str(corrupt)]) == 2
     assert capsys.readouterr().err == f"error: {corrupt}: malformed mpspec matrix\n"
 

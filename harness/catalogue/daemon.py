@@ -1,10 +1,14 @@
-"""Claims of the section: Daemon processes."""
+"""Claims of the section: Daemon processes (note lines 74-107)."""
 
-from harness.claims import Claim, Section, Variation, Verdict
+from __future__ import annotations
 
-SECTION = Section("DAEMON", "Daemon processes", "데몬 프로세스")
+from harness.claims import Claim, Expectation, NoteFact, Section, Variation, Verdict
 
-CLAIMS = (
+SECTION = Section("DAEMON", "Daemon processes", "데몬 프로세스", (74, 107))
+
+OPTIMIZED = "python -O"
+
+CLAIMS: tuple[Claim, ...] = (
     Claim(
         "DAEMON-01",
         SECTION,
@@ -13,33 +17,28 @@ CLAIMS = (
         Verdict.HOLDS,
         "multiprocessing's atexit exit function (util._exit_function) joins every non-daemonic child still "
         "running, after main() has returned.",
+        note=NoteFact((75, 75), True, mentions=("스레드", "자식 프로세스", "메인 프로그램")),
     ),
     Claim(
         "DAEMON-02",
         SECTION,
-        "A daemonic child does not hold the program back: when the parent ends, the daemonic child ends with it.",
-        "데몬 자식 프로세스는 프로그램 종료를 막지 않으며, 부모가 끝나면 함께 끝난다.",
-        Verdict.CAVEAT,
-        "Only at a normal exit, where the exit function sends SIGTERM (exitcode -15); a parent killed by SIGKILL "
-        "or leaving by os._exit() runs no atexit code, and the daemon runs on as an orphan.",
-        variations=(
-            Variation(
-                "The terminated daemon's exit code is 255, not -15, under 3.6's forkserver (bpo-30589).",
-                breaks_claim=False,
-                until=(3, 7),
-                start_methods=("forkserver",),
-            ),
-        ),
+        "A daemonic child does not hold the program back: when the parent ends normally, the daemonic child "
+        "ends with it.",
+        "데몬 자식 프로세스는 프로그램 종료를 막지 않으며, 부모가 정상적으로 끝나면 함께 끝난다.",
+        Verdict.HOLDS,
+        "At a normal exit the exit function terminates every daemonic child still running (SIGTERM), before "
+        "it joins the others.",
+        note=NoteFact((102, 102), True, mentions=("daemon = True", "parent process", "child process")),
     ),
     Claim(
         "DAEMON-03",
         SECTION,
-        "A child with daemon=False is not ended when its parent ends; the parent waits for it (joins it) before "
-        "it exits itself.",
-        "daemon=False인 자식은 부모가 끝나도 종료되지 않으며, 부모는 자신이 끝나기 전에 그 자식을 join하며 기다린다.",
+        "A child with daemon=False is not ended when its parent ends.",
+        "daemon=False인 자식은 부모가 끝나도 종료되지 않는다.",
         Verdict.HOLDS,
-        "The exit function only joins non-daemonic children; a parent killed outright does not wait, but the "
-        "child is not ended either and runs on as an orphan.",
+        "The exit function only joins non-daemonic children (the child ends by itself, exit code 0); a parent "
+        "killed outright does not wait, and the child runs on as an orphan.",
+        note=NoteFact((103, 103), False, mentions=("daemon = False", "parent process", "child process")),
     ),
     Claim(
         "DAEMON-04",
@@ -51,6 +50,7 @@ CLAIMS = (
         Verdict.HOLDS,
         "join() waits for any child; the daemon flag matters only for children still running at exit "
         "(without the join the end line never appears and the exitcode is -15).",
+        note=NoteFact((99, 100), ["start", "exit"], pattern=r"^(start|exit)$"),
     ),
     Claim(
         "DAEMON-05",
@@ -60,6 +60,7 @@ CLAIMS = (
         Verdict.HOLDS,
         "join() waits on the child's sentinel; join(timeout) instead returns after the timeout with the child "
         "still alive and exitcode None.",
+        note=NoteFact((107, 107), True, mentions=("join()", "blocking", "waiting")),
     ),
     Claim(
         "DAEMON-06",
@@ -69,6 +70,20 @@ CLAIMS = (
         Verdict.CAVEAT,
         "start() checks it with an assert ('daemonic processes are not allowed to have children'), "
         "so python -O strips the check and the grandchild starts.",
+        note=NoteFact((105, 105), False, mentions=("daemon", "child process", "증손자")),
+        conditions=(OPTIMIZED,),
+        predicts=Expectation(
+            "DAEMON-06/observed",
+            "whether a daemonic process starts a child",
+            False,
+            (
+                Variation(
+                    "python -O removes assert statements, and with them start()'s check.",
+                    True,
+                    conditions=(OPTIMIZED,),
+                ),
+            ),
+        ),
     ),
     Claim(
         "DAEMON-07",
@@ -79,13 +94,63 @@ CLAIMS = (
         Verdict.HOLDS,
         "terminate() signals a single pid: the ended process's own children survive and are re-parented, "
         "as shown with a terminated child and, under -O, with a daemon ended at exit.",
+        note=NoteFact((105, 106), True, mentions=("daemonic child process", "orphaned process")),
     ),
     Claim(
         "DAEMON-08",
         SECTION,
         "The daemon flag is set before start(), as the example does; it cannot be changed afterwards.",
         "daemon 플래그는 예제처럼 start() 전에 설정해야 하며, 그 뒤에는 바꿀 수 없다.",
+        Verdict.CAVEAT,
+        "Setting it after start() fails the assertion 'process has already started' and the flag keeps its "
+        "value; python -O strips that assert (as DAEMON-06's): the parent's flag then changes, while the "
+        "running child keeps its own.",
+        note=NoteFact((87, 88), False, mentions=("daemon = True", "start()")),
+        conditions=(OPTIMIZED,),
+        predicts=Expectation(
+            "DAEMON-08/observed",
+            "whether the daemon flag changes when set after start()",
+            False,
+            (
+                Variation(
+                    "python -O removes the setter's assert: the new value is stored.",
+                    True,
+                    conditions=(OPTIMIZED,),
+                ),
+            ),
+        ),
+    ),
+    Claim(
+        "DAEMON-09",
+        SECTION,
+        "The daemonic child also ends when the parent is killed by SIGKILL or leaves by os._exit(): the rule "
+        "has no exception.",
+        "부모가 SIGKILL로 죽거나 os._exit()로 끝나도 데몬 자식은 함께 끝난다: 이 규칙에는 예외가 없다.",
+        Verdict.WRONG,
+        "Ending daemons is atexit code of the parent; a parent killed by SIGKILL or leaving by os._exit() runs "
+        "none, and the daemon runs on as an orphan.",
+        note=NoteFact((102, 102), True, mentions=("daemon = True", "parent process", "child process")),
+        predicts=Expectation("DAEMON-09/observed", "whether the daemonic child ended with its parent", False),
+    ),
+    Claim(
+        "DAEMON-10",
+        SECTION,
+        "(Beside the note's join().) join() only waits: it gives nothing back, whatever the child did.",
+        "(노트의 join() 옆에서) join()은 기다리기만 하며, 자식이 무엇을 했든 아무것도 돌려주지 않는다.",
         Verdict.HOLDS,
-        "Setting it after start() fails the assertion 'process has already started' and the flag keeps its value.",
+        "Process.join() returns None; what a child leaves behind is its exit code (see EXIT-06).",
+        note=NoteFact((107, 107), None, mentions=("join()",), beside=True),
+    ),
+    Claim(
+        "DAEMON-11",
+        SECTION,
+        "A daemon's child, which the note calls a great-grandchild (증손자), is a great-grandchild of the "
+        "main process.",
+        "노트가 증손자라고 부르는 데몬의 자식은 메인 프로세스의 증손자다.",
+        Verdict.WRONG,
+        "The daemon is the main process's child, so the daemon's child is its grandchild (two generations "
+        "down, name Process-1:1), not a great-grandchild (three).",
+        note=NoteFact((105, 106), 3, pattern=r"(증손자)", extracted=["증손자", "증손자"]),
+        predicts=Expectation("DAEMON-11/observed", "generations between the main process and the daemon's child", 2),
     ),
 )

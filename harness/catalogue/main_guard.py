@@ -1,10 +1,71 @@
-"""Claims of the section: The __main__ guard (used by every example)."""
+"""Claims about the whole note: the __main__ guard, the start method, where the transcripts come from."""
 
 from __future__ import annotations
 
-from harness.claims import Claim, Section, Variation, Verdict
+from harness.catalogue.behaviour import FORKSERVER_36_LOSES_EXIT_CODE
+from harness.claims import Claim, Comparison, Expectation, NoteFact, Section, Variation, Verdict
 
-SECTION = Section("GUARD", "The __main__ guard (used by every example)", "__main__ 가드 (모든 예제에서 사용)")
+SECTION = Section(
+    "GUARD",
+    "Across the note: the __main__ guard, the start method, the transcripts' origin",
+    "노트 전체: __main__ 가드, 시작 방식, 실행 결과의 출처",
+    (1, 326),
+)
+
+GUARD = r"if __name__ ?== ?\"(__main__)\""
+EVERY_EXAMPLE = ["__main__"] * 6  # one guard per example
+
+UNGUARDED_CHILD_EXITCODE = Expectation(
+    "unguarded-child-exitcode",
+    "exit code of the child of a program without the __main__ guard",
+    1,
+    (
+        Variation(
+            "Under fork the child is a copy of the parent and never imports the main module: the unguarded "
+            "program works.",
+            0,
+            start_methods=("fork",),
+        ),
+        FORKSERVER_36_LOSES_EXIT_CODE,
+    ),
+)
+
+BOOTSTRAP_ERROR_LINKS_DOCS = Expectation(
+    "bootstrap-error-links-docs",
+    "whether the bootstrapping RuntimeError points to the docs' 'Safe importing of main module'",
+    False,
+    (
+        Variation(
+            "PR #102203 appended the pointer to the docs; its 3.11 backport (PR #107991) shipped in 3.11.5.",
+            True,
+            since=(3, 11, 5),
+        ),
+    ),
+)
+
+_POSIX = ("linux", "freebsd", "openbsd", "netbsd", "sunos5", "aix")
+DEFAULT_START_METHOD = Expectation(
+    "default-start-method",
+    "the start method used when none is chosen",
+    "spawn",
+    (
+        Variation("Linux and other POSIX systems default to fork up to 3.13.", "fork", until=(3, 14), platforms=_POSIX),
+        Variation(
+            "3.14 made forkserver the default where it can pass handles (gh-84559).",
+            "forkserver",
+            since=(3, 14),
+            platforms=_POSIX,
+        ),
+        Variation(
+            "macOS defaulted to fork before 3.8 (bpo-33725 made it spawn).", "fork", until=(3, 8), platforms=("darwin",)
+        ),
+    ),
+)
+
+CHILD_FAILS = Comparison(
+    "the child fails (an exit code other than 0), as the guard's being needed implies",
+    lambda exitcode, needed: (exitcode != 0) == needed,
+)
 
 CLAIMS: tuple[Claim, ...] = (
     Claim(
@@ -15,27 +76,11 @@ CLAIMS: tuple[Claim, ...] = (
         '모든 예제는 `if __name__ == "__main__":` 아래에서 프로세스를 시작한다. 이 가드가 없으면 자식 '
         "프로세스 시작이 실패하므로 꼭 필요하다.",
         Verdict.CAVEAT,
-        "Needed under spawn (Windows, as in the document) and forkserver: the child re-runs the module's top "
+        "Needed under spawn (Windows, as in the note) and forkserver: the child re-runs the module's top "
         "level and refuses to start a process (RuntimeError, child exit code 1); under fork it is not needed.",
-        variations=(
-            Variation(
-                "Under fork the child is a copy of the parent and never imports the main module: "
-                "the unguarded program works.",
-                breaks_claim=True,
-                start_methods=("fork",),
-            ),
-            Variation(
-                "The refused child's exit code is 255, not 1, under 3.6's forkserver (bpo-30589).",
-                breaks_claim=False,
-                until=(3, 7),
-                start_methods=("forkserver",),
-            ),
-            Variation(
-                "From 3.11 the RuntimeError adds a pointer to the docs' 'Safe importing of main module' (PR #102203).",
-                breaks_claim=False,
-                since=(3, 11),
-            ),
-        ),
+        note=NoteFact((1, 326), True, pattern=GUARD, extracted=EVERY_EXAMPLE),
+        predicts=UNGUARDED_CHILD_EXITCODE,
+        holds_if=CHILD_FAILS,
     ),
     Claim(
         "GUARD-02",
@@ -47,6 +92,7 @@ CLAIMS: tuple[Claim, ...] = (
         Verdict.HOLDS,
         "spawn.prepare() runs the main module as '__mp_main__' in spawn and forkserver children; fork children "
         "do not import it at all.",
+        note=NoteFact((1, 326), True, pattern=GUARD, extracted=EVERY_EXAMPLE),
     ),
     Claim(
         "GUARD-03",
@@ -58,19 +104,21 @@ CLAIMS: tuple[Claim, ...] = (
         Verdict.VERSION,
         "The default start method depends on the platform and version: spawn on Windows, and on macOS from 3.8; "
         "fork on Linux up to 3.13, forkserver from 3.14.",
+        note=NoteFact((1, 326), "spawn", pattern=r"(set_start_method|get_context)", extracted=[]),
+        predicts=DEFAULT_START_METHOD,
         start_methods=(),
-        variations=(
-            Variation(
-                "The default on Linux and other POSIX systems is fork up to 3.13 (forkserver from 3.14, gh-84559).",
-                breaks_claim=True,
-                platforms=("linux", "freebsd", "openbsd", "netbsd", "sunos5", "aix"),
-            ),
-            Variation(
-                "macOS defaulted to fork before 3.8 (bpo-33725 made it spawn).",
-                breaks_claim=True,
-                until=(3, 8),
-                platforms=("darwin",),
-            ),
-        ),
+    ),
+    Claim(
+        "GUARD-04",
+        SECTION,
+        "The note's transcripts were made on Windows, that is with the spawn start method, by a Python of "
+        "3.7 or older.",
+        "노트의 실행 결과는 Windows에서, 곧 spawn 시작 방식으로, 3.7 이하의 Python으로 만든 것이다.",
+        Verdict.HOLDS,
+        "Its pids (14484, 15756, 17868) are multiples of 4, as Windows gives out and POSIX systems do not "
+        "(only 1 in 4 would be by chance, so all three by chance: 1 in 64); Windows has only spawn; and its "
+        "reprs have the <Process(name, state)> form of 3.6/3.7 (EXIT-09).",
+        note=NoteFact((167, 184), True, pattern=r"pid : (\d+)$", extracted=[14484, 15756, 17868, 14484, 15756]),
+        start_methods=(),
     ),
 )
