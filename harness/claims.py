@@ -55,7 +55,7 @@ class Section:
 Version = Tuple[int, ...]  # (3, 13) or, for a patch release, (3, 11, 6); typing.Tuple: evaluated on 3.8
 
 
-def _full(version: Version) -> tuple[int, int, int]:
+def full_version(version: Version) -> tuple[int, int, int]:
     padded = tuple(version) + (0, 0, 0)
     return (padded[0], padded[1], padded[2])
 
@@ -95,8 +95,8 @@ class Variation:
 
     def applies(self, point: Point) -> bool:
         return (
-            (self.since is None or point.version >= _full(self.since))
-            and (self.until is None or point.version < _full(self.until))
+            (self.since is None or point.version >= full_version(self.since))
+            and (self.until is None or point.version < full_version(self.until))
             and (not self.start_methods or point.start_method in self.start_methods)
             and (not self.platforms or point.platform in self.platforms)
             and (not self.implementations or point.implementation in self.implementations)
@@ -286,7 +286,7 @@ def known_points(claim: Claim, expectations: Iterable[Expectation] = ()) -> list
     method, condition and implementation, at each minor version and at every
     version bound the claim's (and ``expectations``') variations name."""
     bounds = {
-        _full(bound)
+        full_version(bound)
         for expectation in (claim.expectation, *expectations)
         for variation in expectation.variations
         for bound in (variation.since, variation.until)

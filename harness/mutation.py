@@ -1,17 +1,25 @@
-"""Mutation self-check: does every claim's test suite bite?
+"""Mutation self-check: does every claim's test suite bite, and does every prediction count?
 
-    python -m harness.mutation                 baseline, canary, then every mutant
-    python -m harness.mutation NAME [NAME...]  baseline, canary and the named mutants
-    python -m harness.mutation --list          the mutants and the claims they target
-    python -m harness.mutation -- -k LOG       extra pytest arguments after --
+    python -m harness.mutation                  everything (baselines, canary, all mutants)
+    python -m harness.mutation NAME [NAME...]   baselines, canary and the named mutants
+    python -m harness.mutation --list           every mutant, with the claims it concerns
+    python -m harness.mutation --jobs 2         pytest runs side by side (default: the number of cores)
+    python -m harness.mutation -- -x            extra pytest arguments after --
 
-Each run is a fresh ``pytest`` with ``MPSPEC_MUTANT`` set and
-``mutants/_inject`` on PYTHONPATH, so the mutant is applied at start-up in
-pytest, in every scenario interpreter, spawned child and forkserver server.
-A mutant is killed when some claim's tests fail ("unexpected" in the run's
-verdict matrix).  The check passes when the baseline is green, the canary
-is killed, every mutant is killed, and every testable claim kills at least
-one mutant that names it.
+Three kinds of mutant, each run as a fresh ``pytest`` on the claims it concerns:
+
+- behaviour (``mutants/``): ``multiprocessing`` changed, applied at interpreter
+  start-up through ``mutants/_inject`` on PYTHONPATH (pytest, scenarios, their
+  children, forkserver servers); run with ``--claim-failfast`` so a mutant that
+  hangs costs one deadline per claim, not one per test;
+- note (``NOTE_MUTANTS``): the study note changed, given as ``--note``;
+- prediction (``harness.prediction_mutants``): one prediction of the catalogue
+  changed, run on the interpreters here where the change is observable; the
+  others are listed with the reason.
+
+The check passes when the baselines are green, the canary is killed, every
+behaviour and note mutant is killed, every testable claim killed a mutant of its
+own, and every observable prediction mutant made the suite fail.
 """
 
 from __future__ import annotations
@@ -23,29 +31,67 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.catalogue import CLAIMS
+from harness import prediction_mutants
+from harness.catalogue import CLAIMS, EXPECTATIONS, PREDICTION_MUTANT_ENV
+from harness.claims import ALL_START_METHODS, MINORS, NO_METHOD, PLATFORM_METHODS, Point, full_version
+from harness.note import DEFAULT_LOCATION
 from harness.runner import PROJECT_ROOT
+from harness.targets import Target, TargetError, discover
 
 INJECT = PROJECT_ROOT / "mutants" / "_inject"
-BASELINE, CANARY = "(baseline)", "canary"
+CANARY = "canary"
 
 
 @dataclass(frozen=True)
+class NoteMutant:
+    name: str
+    claims: tuple[str, ...]
+    description: str
+    change: Callable[[str], str]
+
+
+NOTE_MUTANTS = (
+    NoteMutant(
+        "note-pids-not-windows",
+        ("GUARD-04",),
+        "the note's first pid is one more (14485): not every pid is a multiple of 4 any longer",
+        lambda text: text.replace("14484", "14485"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One pytest run of the self-check."""
+
+    name: str
+    kind: str  # baseline, canary, behaviour, note, prediction
+    claims: tuple[str, ...] = ()  # -k selection; () runs everything
+    env: tuple[tuple[str, str], ...] = ()
+    args: tuple[str, ...] = ()
+    parallel: bool = False  # run pytest itself with xdist workers (baselines)
+
+
+@dataclass
 class Outcome:
-    mutant: str
+    job: Job
     exit_status: int
     killers: tuple[str, ...]  # claims with an unexpected cell
     seconds: float
+    missed: list[str] = field(default_factory=list)  # claims the job named that did not fail
+    tail: list[str] = field(default_factory=list)  # the end of pytest's output, when it failed
 
     @property
     def killed(self) -> bool:
-        return bool(self.killers) or self.exit_status not in (0, 5)
+        return self.exit_status not in (0, 5)
 
 
-def _mutants() -> dict[str, tuple[tuple[str, ...], str]]:
+def _behaviour_mutants() -> dict[str, tuple[tuple[str, ...], str]]:
     """name -> (claims, description), read in a clean interpreter (mutants are 3.6 code)."""
     code = (
         "import json, mutants; print(json.dumps({n: [list(m.claims), m.description]"
@@ -57,13 +103,16 @@ def _mutants() -> dict[str, tuple[tuple[str, ...], str]]:
     return {name: (tuple(claims), text) for name, (claims, text) in json.loads(out).items()}
 
 
-def run_one(mutant: str | None, work: Path, pytest_args: list[str]) -> Outcome:
-    name = mutant or BASELINE
-    tag = name.strip("()")
-    env = dict(os.environ)
-    env.pop("MPSPEC_MUTANT", None)
-    if mutant is not None:
-        env["MPSPEC_MUTANT"] = mutant
+def _selection(claims: Iterable[str]) -> list[str]:
+    claims = sorted(set(claims), key=list(CLAIMS).index)
+    return ["-k", " or ".join(claims)] if claims else []
+
+
+def run_job(job: Job, work: Path, pytest_args: list[str]) -> Outcome:
+    tag = job.name.replace("/", "_").strip("()")
+    env = {k: v for k, v in os.environ.items() if k not in ("MPSPEC_MUTANT", PREDICTION_MUTANT_ENV)}
+    env.update(dict(job.env))
+    if "MPSPEC_MUTANT" in env:
         env["PYTHONPATH"] = os.pathsep.join([str(INJECT), str(PROJECT_ROOT), env.get("PYTHONPATH", "")]).rstrip(
             os.pathsep
         )
@@ -78,56 +127,253 @@ def run_one(mutant: str | None, work: Path, pytest_args: list[str]) -> Outcome:
         f"--html={work / tag}.html",
         f"--junitxml={work / tag}.xml",
         f"--matrix-json={matrix_json}",
+        f"--basetemp={work / tag}.tmp",
+        *([] if job.parallel else ["-n", "0"]),
+        *job.args,
+        *_selection(job.claims),
         *pytest_args,
     ]
     started = time.monotonic()
-    proc = subprocess.run(argv, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = work / f"{tag}.log"
+    with log.open("wb") as out:
+        proc = subprocess.run(argv, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     killers: set[str] = set()
     if matrix_json.exists():
         for cell in json.loads(matrix_json.read_text(encoding="utf-8"))["cells"]:
             if cell["status"] == "unexpected":
                 killers.add(cell["claim"])
-    return Outcome(name, proc.returncode, tuple(sorted(killers, key=list(CLAIMS).index)), time.monotonic() - started)
+    ordered = tuple(sorted(killers, key=list(CLAIMS).index))
+    missed = [c for c in job.claims if c not in killers] if job.kind in ("behaviour", "note") else []
+    tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-12:] if proc.returncode else []
+    return Outcome(job, proc.returncode, ordered, time.monotonic() - started, missed, tail)
 
 
-def check(names: list[str], pytest_args: list[str]) -> int:
-    catalogue = _mutants()
-    unknown = [n for n in names if n not in catalogue]
+def run_jobs(jobs: list[Job], work: Path, pytest_args: list[str], workers: int) -> list[Outcome]:
+    """Run the jobs ``workers`` at a time, printing each outcome as it arrives."""
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = [pool.submit(run_job, job, work, pytest_args) for job in jobs]
+        outcomes = []
+        for future in futures:
+            outcome = future.result()
+            print(_line(outcome), flush=True)
+            outcomes.append(outcome)
+    return outcomes
+
+
+def _line(o: Outcome) -> str:
+    if o.job.kind == "baseline":
+        verdict = (
+            "green" if not o.killed else f"RED (pytest exit status {o.exit_status}):\n    " + "\n    ".join(o.tail)
+        )
+    elif o.killed:
+        verdict = "killed by " + (", ".join(o.killers) or f"pytest exit status {o.exit_status}")
+        if o.missed:
+            verdict += f"  (named but did not fail: {', '.join(o.missed)})"
+    else:
+        verdict = "SURVIVED"
+    return f"{o.job.kind:<10} {o.job.name:<46} {o.seconds:6.1f} s  {verdict}"
+
+
+# --- prediction mutants: where each change is observable --------------------------------
+
+
+def _users(baseline: Path | None) -> dict[str, set[str]]:
+    """expectation key -> claims whose tests relied on it (from a baseline's matrix) or observe it."""
+    users: dict[str, set[str]] = {}
+    for claim in CLAIMS.values():
+        users.setdefault(claim.expectation.key, set()).add(claim.id)
+    if baseline is not None and baseline.exists():
+        for cell in json.loads(baseline.read_text(encoding="utf-8"))["cells"]:
+            for key in cell.get("expectations", []):
+                users.setdefault(key, set()).add(cell["claim"])
+    return users
+
+
+def _available(targets: list[Target], claims: Iterable[str]) -> list[Point]:
+    points = []
+    for claim_id in claims:
+        claim = CLAIMS[claim_id]
+        for target in targets:
+            for method in claim.methods:
+                if method != NO_METHOD and method not in target.start_methods:
+                    continue
+                for condition in ("", *claim.conditions):
+                    points.append(Point(target.implementation, target.version, target.platform, method, condition))
+    return points
+
+
+def _everywhere(claims: Iterable[str]) -> list[Point]:
+    """The points of every platform, implementation and version the readers run, with every version bound."""
+    bounds = {full_version(b) for e in EXPECTATIONS.values() for v in e.variations for b in (v.since, v.until) if b}
+    conditions = {""} | {c for claim in claims for c in CLAIMS[claim].conditions}
+    points = []
+    for implementation, minors in MINORS.items():
+        versions = {(*m, 0) for m in minors} | {b for b in bounds if b[:2] in minors}
+        for platform, methods in PLATFORM_METHODS.items():
+            for version in sorted(versions):
+                for method in (*methods, NO_METHOD):
+                    for condition in sorted(conditions):
+                        points.append(
+                            Point(implementation, (version[0], version[1], version[2]), platform, method, condition)
+                        )
+    return points
+
+
+def _where(points: list[Point]) -> str:
+    platforms = sorted({p.platform for p in points})
+    versions = sorted({p.version for p in points})
+    low, high = (".".join(map(str, v)) for v in (versions[0], versions[-1]))
+    methods = sorted({p.start_method for p in points if p.start_method != NO_METHOD})
+    conditions = sorted({p.condition for p in points if p.condition})
+    text = f"{'/'.join(platforms)} {low}" + (f" to {high}" if high != low else "")
+    if set(methods) != set(ALL_START_METHODS) and methods:
+        text += f", {'/'.join(methods)}"
+    return text + (f", under {'; '.join(conditions)}" if conditions else "")
+
+
+@dataclass(frozen=True)
+class PredictionPlan:
+    mutant: prediction_mutants.PredictionMutant
+    job: Job | None  # None: not observable here
+    reason: str  # where it is observable, or why not
+
+
+def plan_predictions(targets: list[Target], users: dict[str, set[str]], names: set[str] | None) -> list[PredictionPlan]:
+    plans = []
+    claims, expectations = dict(CLAIMS), dict(EXPECTATIONS)
+    for name, mutant in prediction_mutants.all_mutants(claims, expectations).items():
+        if names is not None and name not in names:
+            continue
+        env = ((PREDICTION_MUTANT_ENV, name),)
+        if mutant.kind == "verdict":
+            # The meta-test that derives each verdict from its predictions, and the session's check, catch it.
+            job = Job(name, "prediction", (mutant.key,), env, ("-m", "meta"))
+            plans.append(PredictionPlan(mutant, job, "everywhere: the verdict is checked against the predictions"))
+            continue
+        concerned = sorted(users.get(mutant.key, set()), key=list(CLAIMS).index)
+        here = prediction_mutants.changed_points(mutant, claims, expectations, _available(targets, concerned))
+        if here:
+            # One interpreter where the change applies shows that it is observed: the host if it is one.
+            chosen = max(
+                (t for t in targets if any(_same_python(p, t) for p in here)),
+                key=lambda t: (t.path == sys.executable, t.implementation == "cpython", t.version),
+            )
+            at = [p for p in here if _same_python(p, chosen)]
+            methods = sorted({p.start_method for p in at})
+            args: tuple[str, ...] = (f"--python={chosen.path}",)
+            if NO_METHOD not in methods:
+                args += tuple(f"--start-method={m}" for m in methods)
+            plans.append(PredictionPlan(mutant, Job(name, "prediction", tuple(concerned), env, args), _where(at)))
+            continue
+        anywhere = prediction_mutants.changed_points(mutant, claims, expectations, _everywhere(concerned))
+        reason = (
+            f"changes the prediction only on {_where(anywhere)}: no such interpreter here"
+            if anywhere
+            else "changes no prediction on any platform or version the readers run"
+        )
+        plans.append(PredictionPlan(mutant, None, reason))
+    return plans
+
+
+def _same_python(point: Point, target: Target) -> bool:
+    return (point.implementation, point.version) == (target.implementation, target.version)
+
+
+# --- the check ------------------------------------------------------------------------------
+
+
+def check(names: list[str], pytest_args: list[str], workers: int) -> int:
+    behaviour = _behaviour_mutants()
+    notes = {m.name: m for m in NOTE_MUTANTS}
+    predictions = prediction_mutants.all_mutants(dict(CLAIMS), dict(EXPECTATIONS))
+    unknown = [n for n in names if n not in behaviour and n not in notes and n not in predictions]
     if unknown:
         print(f"error: unknown mutant {unknown[0]!r} (see --list)", file=sys.stderr)
         return 2
-    chosen = names or [n for n in catalogue if n != CANARY]
+    everything = not names
+    try:
+        targets = discover(["all"])
+    except TargetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    note_path = DEFAULT_LOCATION if DEFAULT_LOCATION.is_dir() else None
     problems: list[str] = []
-    caught: dict[str, set[str]] = {}  # claim -> mutants of its own it killed
+    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="mpspec-mutation-") as tmp:
         work = Path(tmp)
-        for mutant in [None, CANARY, *chosen]:
-            outcome = run_one(mutant, work, pytest_args)
-            targets = catalogue[mutant][0] if mutant else ()
-            if mutant is None:
-                verdict = "green" if not outcome.killed else "RED: the suite fails without any mutant"
-                if outcome.killed:
-                    problems.append("baseline is not green")
-            elif outcome.killed:
-                verdict = "killed by " + (", ".join(outcome.killers) or f"pytest exit status {outcome.exit_status}")
-                for claim in set(targets) & set(outcome.killers):
-                    caught.setdefault(claim, set()).add(mutant)
-                missed = [c for c in targets if c not in outcome.killers]
-                if missed:
-                    verdict += f"  (named but did not kill it: {', '.join(missed)})"
-            else:
-                verdict = "SURVIVED"
-                problems.append(f"mutant {mutant} survived")
-            print(f"{outcome.mutant:<34} {outcome.seconds:5.1f} s  {verdict}", flush=True)
-    if not names:
+        print(f"interpreters here: {', '.join(t.label for t in targets)}; pytest runs {workers} at a time", flush=True)
+        outcomes = run_jobs([Job("(baseline)", "baseline", parallel=True)], work, pytest_args, 1)
+        plans = plan_predictions(targets, _users(work / "baseline.json"), None if everything else set(names))
+        elsewhere = [p.job for p in plans if p.job is not None and p.mutant.kind != "verdict"]
+        if elsewhere:
+            # The prediction mutants run on other interpreters: there, too, the runs must be green without one.
+            pythons = tuple(sorted({a for job in elsewhere for a in job.args if a.startswith("--python=")}))
+            claims = tuple(sorted({c for job in elsewhere for c in job.claims}, key=list(CLAIMS).index))
+            name = "(baseline, the prediction mutants' interpreters)"
+            outcomes += run_jobs([Job(name, "baseline", claims, args=pythons, parallel=True)], work, pytest_args, 1)
+        if any(o.killed for o in outcomes):
+            problems.append("a baseline is not green")
+        jobs = [Job(CANARY, "canary", env=(("MPSPEC_MUTANT", CANARY),), args=("-k", "LOG-01"))]
+        jobs += [
+            Job(n, "behaviour", claims, (("MPSPEC_MUTANT", n),), ("--claim-failfast",))
+            for n, (claims, _) in behaviour.items()
+            if n != CANARY and (everything or n in names)
+        ]
+        for mutant in NOTE_MUTANTS:
+            if (everything or mutant.name in names) and note_path is not None:
+                source = next(p for p in note_path.iterdir() if p.suffix in (".txt", ".md"))
+                copy = work / f"{mutant.name}.txt"
+                copy.write_text(mutant.change(source.read_text(encoding="utf-8")), encoding="utf-8")
+                jobs.append(Job(mutant.name, "note", mutant.claims, args=(f"--note={copy}",)))
+        jobs += [plan.job for plan in plans if plan.job is not None]
+        outcomes += run_jobs(jobs, work, pytest_args, workers)
+    by_name = {o.job.name: o for o in outcomes}
+    caught: dict[str, set[str]] = {}
+    for o in outcomes:
+        if o.job.kind == "canary" and not o.killed:
+            problems.append("the canary survived: mutants are not injected")
+        if o.job.kind in ("behaviour", "note"):
+            if not o.killed:
+                problems.append(f"mutant {o.job.name} survived")
+            for claim in set(o.job.claims) & set(o.killers):
+                caught.setdefault(claim, set()).add(o.job.name)
+    print("\nprediction mutants:")
+    for plan in plans:
+        result = by_name.get(plan.mutant.name)
+        if result is None:
+            status = f"not observable here: {plan.reason}"
+        elif result.killed:
+            status = f"detected ({plan.reason}) by " + (", ".join(result.killers) or "a failing meta-test")
+        else:
+            status = f"MISSED ({plan.reason})"
+            problems.append(f"prediction mutant {plan.mutant.name} was not detected")
+        print(f"  {plan.mutant.name:<46} {plan.mutant.kind:<8} {status}")
+        print(f"  {'':<46} {'':<8} ({plan.mutant.description})")
+    observable = [p for p in plans if p.job is not None]
+    print(
+        f"prediction mutants: {len(plans)}, observable here {len(observable)}, "
+        f"detected {sum(1 for p in observable if by_name[p.mutant.name].killed)}, "
+        f"not observable here {len(plans) - len(observable)}"
+    )
+    if everything:
         uncovered = [c.id for c in CLAIMS.values() if c.testable and c.id not in caught]
         if uncovered:
-            problems.append("claims that killed no mutant of their own: " + ", ".join(uncovered))
+            problems.append("claims that killed no behaviour or note mutant of their own: " + ", ".join(uncovered))
         else:
             print(f"every testable claim ({sum(c.testable for c in CLAIMS.values())}) killed a mutant of its own")
+    print(f"self-check took {time.monotonic() - started:.0f} s")
     for problem in problems:
         print(f"FAILED: {problem}")
     return 1 if problems else 0
+
+
+def list_mutants() -> None:
+    for name, (claims, text) in _behaviour_mutants().items():
+        print(f"behaviour  {name:<40} {', '.join(claims) or '-':<24} {text}")
+    for mutant in NOTE_MUTANTS:
+        print(f"note       {mutant.name:<40} {', '.join(mutant.claims):<24} {mutant.description}")
+    for prediction in prediction_mutants.all_mutants(dict(CLAIMS), dict(EXPECTATIONS)).values():
+        print(f"prediction {prediction.name:<40} {prediction.kind:<24} {prediction.description}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,12 +385,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m harness.mutation", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="mutants to run (default: all)")
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="pytest runs side by side")
     args = parser.parse_args(argv)
     if args.list:
-        for name, (claims, text) in _mutants().items():
-            print(f"{name:<34} {', '.join(claims) or '-':<24} {text}")
+        list_mutants()
         return 0
-    return check(args.names, pytest_args)
+    return check(args.names, pytest_args, args.jobs)
 
 
 if __name__ == "__main__":

@@ -143,7 +143,8 @@ class _MatrixRecorder:
         cell = (claim_id, column, method)
         self.found[cell] = self.found[cell].add(matrix.Found([report.outcome], failures, observations, uses))
         self.outcomes[cell].append(report.outcome)
-        target = next(t for t in self.config.stash[TARGETS] if t.column_key == column)
+        # In-process tests run on the host, which need not be one of the --python targets.
+        target = next((t for t in self.config.stash[TARGETS] if t.column_key == column), host())
         for o in observations:
             point = Point(target.implementation, target.version, target.platform, method, o.condition)
             self.observed[claim_id][point] = self.observed[claim_id].get(point, True) and o.holds

@@ -175,7 +175,7 @@ def queue_resends_last_item_at_close():
 
 @mutant(
     "pipe-one-way-by-default",
-    claims=("COMM-08", "COMM-09", "COMM-10", "COMM-11", "COMM-12"),
+    claims=("COMM-08", "COMM-09", "COMM-10", "COMM-11", "COMM-12", "COMM-13", "COMM-14"),
     description="multiprocessing.Pipe() defaults to duplex=False: (receive-only end, send-only end), like os.pipe",
 )
 def pipe_one_way_by_default():
@@ -187,7 +187,7 @@ def pipe_one_way_by_default():
 
 @mutant(
     "pipe-one-way-ends-swapped",
-    claims=("COMM-08", "COMM-09", "COMM-10", "COMM-11", "COMM-12"),
+    claims=("COMM-11",),
     description="Pipe(duplex=False) returns (send-only end, receive-only end): the order of os.pipe() reversed",
 )
 def pipe_one_way_ends_swapped():
@@ -236,7 +236,7 @@ def pipe_echoes_to_sender():
 
 @mutant(
     "pipe-recv-none-at-eof",
-    claims=("COMM-12",),
+    claims=("COMM-14",),
     description="Connection.recv() returns None at end of file instead of raising EOFError",
 )
 def pipe_recv_none_at_eof():
@@ -248,5 +248,22 @@ def pipe_recv_none_at_eof():
             return original(self)
         except EOFError:
             return None
+
+    base.recv = recv
+
+
+@mutant(
+    "pipe-recv-does-not-wait",
+    claims=("COMM-12", "COMM-13"),
+    description="Connection.recv() returns None at once when no message has arrived yet, instead of waiting",
+)
+def pipe_recv_does_not_wait():
+    base = multiprocessing.connection._ConnectionBase
+    original = base.recv
+
+    def recv(self):
+        if not base.poll(self, 0):
+            return None
+        return original(self)
 
     base.recv = recv

@@ -79,7 +79,7 @@ def all_children_terminated_at_exit():
 
 @mutant(
     "daemons-terminated-at-os-exit",
-    claims=("DAEMON-02",),
+    claims=("DAEMON-09",),
     description="os._exit() in the main process first terminates its daemonic children (as a normal exit does)",
 )
 def daemons_terminated_at_os_exit():
@@ -186,3 +186,37 @@ def daemon_flag_settable_after_start():
         self._config["daemon"] = daemonic
 
     _process.BaseProcess.daemon = _process.BaseProcess.daemon.setter(set_daemon)
+
+
+@mutant(
+    "join-returns-exitcode",
+    claims=("DAEMON-10",),
+    description="join() gives back the child's exit code instead of None",
+)
+def join_returns_exitcode():
+    original = _process.BaseProcess.join
+
+    def join(self, timeout=None):
+        original(self, timeout)
+        return self.exitcode
+
+    _process.BaseProcess.join = join
+
+
+@mutant(
+    "identity-not-nested",
+    claims=("DAEMON-11",),
+    description="a process's identity (and default name) does not extend its parent's: Process-1's child is "
+    "Process-1, not Process-1:1",
+)
+def identity_not_nested():
+    original = _process.BaseProcess.__init__
+
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        named = self._name != type(self).__name__ + "-" + ":".join(str(i) for i in self._identity)
+        self._identity = self._identity[-1:]
+        if not named:
+            self._name = type(self).__name__ + "-" + ":".join(str(i) for i in self._identity)
+
+    _process.BaseProcess.__init__ = __init__

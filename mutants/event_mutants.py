@@ -101,3 +101,34 @@ def event_clear_not_shared():
     event.is_set = is_set
     event.set = set_
     event.clear = clear
+
+
+@mutant(
+    "event-set-does-not-wake-waiters",
+    claims=("EVENT-07",),
+    description="Event.set() raises the flag without notifying: a waiter sees it only when its timeout runs out",
+)
+def event_set_does_not_wake_waiters():
+    event = _event()
+
+    def set(self):
+        with self._cond:
+            self._flag.acquire(False)
+            self._flag.release()
+
+    event.set = set
+
+
+@mutant(
+    "event-wait-times-out-early",
+    claims=("EVENT-08",),
+    description="Event.wait(timeout) gives up after half its timeout",
+)
+def event_wait_times_out_early():
+    event = _event()
+    original = event.wait
+
+    def wait(self, timeout=None):
+        return original(self, None if timeout is None else timeout / 2)
+
+    event.wait = wait

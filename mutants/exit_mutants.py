@@ -26,7 +26,7 @@ def _signal_name(code):
 
 @mutant(
     "terminate-sends-sigkill",
-    claims=("EXIT-01", "EXIT-02", "DAEMON-02", "DAEMON-04", "DAEMON-07"),
+    claims=("EXIT-01", "EXIT-02", "EXIT-14", "DAEMON-02", "DAEMON-04", "DAEMON-07"),
     description="terminate() (and so the exit function's terminate of daemons) sends SIGKILL, not SIGTERM",
 )
 def terminate_sends_sigkill():
@@ -48,7 +48,7 @@ def terminate_sends_sigkill():
 
 @mutant(
     "kill-sends-sigterm",
-    claims=("EXIT-03", "EXIT-07"),
+    claims=("EXIT-03", "EXIT-13"),
     description="Process.kill() (3.7+) sends SIGTERM, so it is terminate() under another name",
 )
 def kill_sends_sigterm():
@@ -59,8 +59,8 @@ def kill_sends_sigterm():
 
 @mutant(
     "exitcode-set-at-terminate",
-    claims=("EXIT-02",),
-    description="terminate() sets the exit code to -SIGTERM at once, before the child ended (Windows 3.11.7, "
+    claims=("EXIT-10",),
+    description="terminate() sets the exit code to -SIGTERM at once, before the child ended (Windows 3.11.6, "
     "gh-110036)",
 )
 def exitcode_set_at_terminate():
@@ -119,7 +119,7 @@ def _repr_38(self):
 
 @mutant(
     "repr-other-version-form",
-    claims=("EXIT-04", "EXIT-02", "EXIT-03", "EXIT-07"),
+    claims=("EXIT-09", "EXIT-02", "EXIT-03", "EXIT-13"),
     description="repr(Process) uses the other version's form: <Process(name, state)> on 3.8+, "
     "<Process name='x' pid=N ...> on 3.6/3.7 (bpo-35491 swapped)",
 )
@@ -179,7 +179,7 @@ def return_value_is_exitcode():
 
 @mutant(
     "exception-exits-0",
-    claims=("EXIT-07",),
+    claims=("EXIT-12",),
     description="an exception in the target is printed as usual ('Process <name>:' and the traceback) but the "
     "exit code is 0",
 )
@@ -198,7 +198,7 @@ def exception_exits_0():
 
 @mutant(
     "sys-exit-none-other-version",
-    claims=("EXIT-07",),
+    claims=("EXIT-13",),
     description="sys.exit() without argument gives the other version's exit code: 1 on 3.9+, 0 up to 3.8 "
     "(bpo-35727 swapped)",
 )
@@ -232,3 +232,36 @@ def thread_has_terminate():
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(SystemExit))
 
     threading.Thread.terminate = terminate
+
+
+@mutant(
+    "terminate-runs-cleanup",
+    claims=("EXIT-11",),
+    description="a child turns SIGTERM into SystemExit, so a terminated job runs its finally: blocks and atexit",
+)
+def terminate_runs_cleanup():
+    original = _process.BaseProcess._bootstrap
+
+    def exit_on_sigterm(signum, frame):
+        sys.exit(-signum)
+
+    def _bootstrap(self, *args, **kwargs):
+        signal.signal(signal.SIGTERM, exit_on_sigterm)
+        return original(self, *args, **kwargs)
+
+    _process.BaseProcess._bootstrap = _bootstrap
+
+
+@mutant(
+    "clean-return-exits-1",
+    claims=("EXIT-07",),
+    description="a child whose target returned normally ends with exit code 1 instead of 0",
+)
+def clean_return_exits_1():
+    original = _process.BaseProcess._bootstrap
+
+    def _bootstrap(self, *args, **kwargs):
+        code = original(self, *args, **kwargs)
+        return 1 if code == 0 else code
+
+    _process.BaseProcess._bootstrap = _bootstrap

@@ -206,3 +206,22 @@ def log_exit_code_line_at_debug():
 
     # _bootstrap looks util.info up at call time; _exit_function keeps the original.
     util.info = info_or_debug
+
+
+class _EachTwice(object):
+    """active_children() for _exit_function: every child listed twice."""
+
+    def __init__(self, active_children):
+        self._active_children = active_children
+
+    def __call__(self):
+        return [p for p in self._active_children() for _ in (0, 1)]
+
+
+@mutant(
+    "log-exit-joins-each-child-twice",
+    claims=("LOG-11",),
+    description="at exit the parent logs and makes a join for every child twice",
+)
+def log_exit_joins_each_child_twice():
+    _exit_function_defaults(active_children=_EachTwice)
