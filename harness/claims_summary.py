@@ -64,7 +64,7 @@ def render(
     shown_runs: set[str] = set()
     out = [
         f"<section id='mpspec-claims'><style>{_CSS}</style>",
-        "<h2>Claims of the document</h2>",
+        "<h2>Claims of the note</h2>",
         "<p>Each claim paraphrases one statement of the study note; the verdict is about the note, and "
         "what this run observed stands beside it. "
         "Marks per interpreter and start method: "

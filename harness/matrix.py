@@ -96,7 +96,9 @@ def cell(claim: Claim, column: Column, method: str, found: Found, is_host: bool)
         return NOT_RUN, []
     if any(o == "failed" for o in found.outcomes):
         mismatches = [o.message for o in found.observations if o.message]
-        return UNEXPECTED, _unique(mismatches + found.failures)
+        # A test that failed on a mismatch says so already: keep its other failures only.
+        others = [f for f in found.failures if not any(m in f or f.split(": ", 2)[-1] in m for m in mismatches)]
+        return UNEXPECTED, _unique(mismatches + others)
     if not found.observations:
         return NOT_RUN, [NOT_OBSERVED]
     as_noted = [o for o in found.observations if not o.condition]
