@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import operator
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Callable, Tuple
@@ -281,14 +281,13 @@ def verdict_of(points: Mapping[Point, bool]) -> Verdict | None:
     return Verdict.CAVEAT
 
 
-def known_points(claim: Claim, expectations: Iterable[Expectation] = ()) -> list[Point]:
+def known_points(claim: Claim) -> list[Point]:
     """Every point the note's readers can run the claim at: each platform, start
     method, condition and implementation, at each minor version and at every
-    version bound the claim's (and ``expectations``') variations name."""
+    version bound the claim's variations name."""
     bounds = {
         full_version(bound)
-        for expectation in (claim.expectation, *expectations)
-        for variation in expectation.variations
+        for variation in claim.expectation.variations
         for bound in (variation.since, variation.until)
         if bound is not None
     }

@@ -58,8 +58,7 @@ def stream_of(line: str, spec: TranscriptSpec) -> str:
 
 
 def _streams(lines: list[tuple[int, str]], spec: TranscriptSpec) -> dict[str, list[tuple[int, str]]]:
-    """Lines by stream, normalised; with ``collapse_repeats`` a run of equal lines keeps
-    its first line, which stands for the others (their numbers are kept in ``repeats``)."""
+    """(number, normalised line) by stream, in order."""
     found: dict[str, list[tuple[int, str]]] = {}
     for number, line in lines:
         found.setdefault(stream_of(line, spec), []).append((number, normalised(line)))
@@ -67,6 +66,7 @@ def _streams(lines: list[tuple[int, str]], spec: TranscriptSpec) -> dict[str, li
 
 
 def _collapse(items: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], dict[int, list[int]]]:
+    """A run of equal lines kept as its first line, which stands for the others (their numbers)."""
     kept: list[tuple[int, str]] = []
     repeats: dict[int, list[int]] = {}
     for number, line in items:

@@ -39,7 +39,7 @@ NO_SIGTERM_HANDLER = pytest.mark.skipif(
 
 
 def document(run_scenario, start_method: str) -> RunResult:
-    return run_scenario("process_exit", start_method)
+    return run_scenario("process_exit", start_method, variant="document")
 
 
 def endings(run_scenario, start_method: str) -> RunResult:
