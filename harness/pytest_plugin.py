@@ -228,13 +228,16 @@ def observing_claims(request: pytest.FixtureRequest) -> dict[str, set[str]]:
     return request.config.stash[OBSERVED]
 
 
+def _shared_dir(config: pytest.Config, name: str) -> Path:
+    """A folder every xdist worker of the session sees: workers' base temp dirs share a parent."""
+    base = Path(config._tmp_path_factory.getbasetemp())  # type: ignore[attr-defined]
+    return (base.parent if hasattr(config, "workerinput") else base) / name
+
+
 @pytest.fixture(scope="session")
-def run_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> RunCache:
+def run_cache(request: pytest.FixtureRequest) -> RunCache:
     """The session's scenario runs, shared by every test and xdist worker."""
-    base = tmp_path_factory.getbasetemp()
-    # xdist workers' base dirs share a per-session parent: share runs there.
-    root = base.parent if worker_id != "master" else base
-    return RunCache(root / "mpspec-runs")
+    return RunCache(_shared_dir(request.config, "mpspec-runs"))
 
 
 ScenarioRunner = Callable[..., RunResult]
@@ -327,10 +330,7 @@ def the_note(request: pytest.FixtureRequest) -> note.Note:
 
 
 def _failed_claims_dir(config: pytest.Config) -> Path:
-    """Shared by the xdist workers of one session, like the run cache."""
-    base = Path(config._tmp_path_factory.getbasetemp())  # type: ignore[attr-defined]
-    root = base.parent if hasattr(config, "workerinput") else base
-    return root / "mpspec-failed-claims"
+    return _shared_dir(config, "mpspec-failed-claims")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -1,0 +1,61 @@
+"""Verdicts follow from points: the rules, and a run that fails when a declared verdict disagrees."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness import verdicts
+from harness.catalogue import CLAIMS
+from harness.claims import Point, Verdict, verdict_of
+from harness.runner import PROJECT_ROOT
+
+pytestmark = pytest.mark.meta
+
+
+def point(version=(3, 11, 7), method="fork", condition="", platform="linux"):
+    return Point("cpython", version, platform, method, condition)
+
+
+def test_the_verdict_rules():
+    assert verdict_of({point(): True, point(method="spawn"): True}) is Verdict.HOLDS
+    assert verdict_of({point(): False, point(method="spawn"): False}) is Verdict.WRONG
+    assert verdict_of({point(): True, point(version=(3, 13, 0)): False}) is Verdict.VERSION
+    assert verdict_of({point(): True, point(method="spawn"): False}) is Verdict.CAVEAT
+    assert verdict_of({point(): True, point(condition="python -O"): False}) is Verdict.CAVEAT
+    assert verdict_of({}) is None
+
+
+def test_an_observation_against_the_verdict_is_a_disagreement():
+    here = point()
+    assert verdicts.disagreements({"LOG-01": {here: True}}) == []
+    [problem] = verdicts.disagreements({"LOG-01": {here: False}})
+    assert problem.startswith("LOG-01: the catalogue says 'holds', the points show ")
+
+
+def test_the_summary_says_what_was_observed_and_what_is_predicted_beyond_it():
+    observed = {point(method=m): True for m in ("fork", "spawn", "forkserver")}
+    assert verdicts.summary(CLAIMS["LOG-04"], observed) == (
+        "holds on cpython3.11 (fork, spawn, forkserver); predicted not to hold: from 3.13"
+    )
+
+
+def test_a_run_whose_verdict_disagrees_fails(pytester, monkeypatch):
+    """LOG-01's verdict flipped to wrong as written: its test still passes, the run does not."""
+    monkeypatch.setenv("MPSPEC_PREDICTION_MUTANT", "LOG-01.verdict")
+    monkeypatch.chdir(PROJECT_ROOT)
+    result = pytester.runpytest_subprocess(
+        "-p",
+        "no:cacheprovider",
+        "-n",
+        "0",
+        f"--basetemp={pytester.path / 'tmp'}",
+        f"--html={pytester.path / 'report.html'}",
+        f"--junitxml={pytester.path / 'junit.xml'}",
+        f"--matrix-json={pytester.path / 'matrix.json'}",
+        "-k",
+        "test_log_records_are_written_to_stderr_only and fork and not forkserver",
+        str(PROJECT_ROOT / "tests" / "test_mp_logging.py"),
+    )
+    result.assert_outcomes(passed=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*LOG-01: the catalogue says 'wrong as written', the points show 'holds'*"])
