@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from harness import verdicts
@@ -41,9 +43,9 @@ def test_the_summary_says_what_was_observed_and_what_is_predicted_beyond_it():
 
 def test_a_run_whose_verdict_disagrees_fails(pytester, monkeypatch):
     """LOG-01's verdict flipped to wrong as written: its test still passes, the run does not."""
-    monkeypatch.setenv("MPSPEC_PREDICTION_MUTANT", "LOG-01.verdict")
-    monkeypatch.chdir(PROJECT_ROOT)
-    result = pytester.runpytest_subprocess(
+    monkeypatch.setitem(CLAIMS, "LOG-01", dataclasses.replace(CLAIMS["LOG-01"], verdict=Verdict.WRONG))
+    # In-process: the inner run sees this process's catalogue, with the flipped verdict.
+    result = pytester.runpytest_inprocess(
         "-p",
         "no:cacheprovider",
         "-n",
