@@ -60,6 +60,21 @@ def test_pytest_reports_a_bad_option_in_one_line_with_status_4(pytester, monkeyp
     assert "Traceback" not in result.stdout.str()
 
 
+def test_a_missing_note_is_refused_in_one_line(pytester, monkeypatch, tmp_path):
+    monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
+    pytester.makeconftest('pytest_plugins = ["harness.pytest_plugin", "harness.report_plugin"]')
+    pytester.makepyfile("def test_nothing(): pass")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for option, message in (
+        (tmp_path / "nowhere.txt", f"--note {tmp_path / 'nowhere.txt'}: no such file or folder"),
+        (empty, f"--note {empty}: expected one .txt or .md file in the folder, found 0"),
+    ):
+        result = pytester.runpytest_inprocess(f"--note={option}")
+        assert result.ret == pytest.ExitCode.USAGE_ERROR
+        assert [line for line in result.stderr.lines if line.strip()] == [f"ERROR: {message}"]
+
+
 def test_merge_rejects_a_foreign_file_in_one_line(tmp_path, capsys):
     foreign = tmp_path / "junit.json"
     foreign.write_text(json.dumps({"tests": []}))
