@@ -133,10 +133,11 @@ def _evidence_row(claim: Claim, found: ClaimTests, shown_runs: set[str]) -> str:
             for python, method, o in _unique(found.observations)
         )
         shows = "the claim states" if claim.note.beside else "the note shows"
+        what = f" ({_esc(claim.predicts.what)})" if claim.predicts is not None else ""
         parts.append(
-            f"<p>{shows} ({_esc(claim.note.cite())}): <code>{_esc(repr(claim.shows))}</code>; "
+            f"<p>Observed{what}: {shows} ({_esc(claim.note.cite())}) <code>{_esc(repr(claim.shows))}</code>; "
             f"compared: {_esc(claim.holds_if.description)}</p>"
-            "<table><tr><th>where</th><th>this run observed</th><th>the note's fact</th><th>prediction</th></tr>"
+            "<table><tr><th>where</th><th>this run observed</th><th>the note's fact there</th><th>prediction</th></tr>"
             f"{rows}</table>"
         )
     for path in found.run_files:
