@@ -36,10 +36,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import prediction_mutants
+from harness import note, prediction_mutants
 from harness.catalogue import CLAIMS, EXPECTATIONS, PREDICTION_MUTANT_ENV
 from harness.claims import ALL_START_METHODS, MINORS, NO_METHOD, PLATFORM_METHODS, Point, full_version
-from harness.note import DEFAULT_LOCATION
 from harness.runner import PROJECT_ROOT
 from harness.targets import Target, TargetError, discover
 
@@ -129,9 +128,9 @@ def run_job(job: Job, work: Path, pytest_args: list[str]) -> Outcome:
         f"--matrix-json={matrix_json}",
         f"--basetemp={work / tag}.tmp",
         *([] if job.parallel else ["-n", "0"]),
-        *job.args,
-        *_selection(job.claims),
         *pytest_args,
+        *job.args,  # after the shared arguments, so a note mutant's --note wins
+        *_selection(job.claims),
     ]
     started = time.monotonic()
     log = work / f"{tag}.log"
@@ -282,7 +281,7 @@ def _same_python(point: Point, target: Target) -> bool:
 # --- the check ------------------------------------------------------------------------------
 
 
-def check(names: list[str], pytest_args: list[str], workers: int) -> int:
+def check(names: list[str], pytest_args: list[str], workers: int, note_option: str | None = None) -> int:
     behaviour = _behaviour_mutants()
     notes = {m.name: m for m in NOTE_MUTANTS}
     predictions = prediction_mutants.all_mutants(dict(CLAIMS), dict(EXPECTATIONS))
@@ -296,7 +295,14 @@ def check(names: list[str], pytest_args: list[str], workers: int) -> int:
     except TargetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    note_path = DEFAULT_LOCATION if DEFAULT_LOCATION.is_dir() else None
+    try:
+        note_path = note.find(note_option)
+    except note.NoteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if note_path is not None:
+        # Every run reads the same note (a note mutant's own copy comes later on its command line and wins).
+        pytest_args = [f"--note={note_path}", *pytest_args]
     problems: list[str] = []
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="mpspec-mutation-") as tmp:
@@ -321,9 +327,8 @@ def check(names: list[str], pytest_args: list[str], workers: int) -> int:
         ]
         for mutant in NOTE_MUTANTS:
             if (everything or mutant.name in names) and note_path is not None:
-                source = next(p for p in note_path.iterdir() if p.suffix in (".txt", ".md"))
                 copy = work / f"{mutant.name}.txt"
-                copy.write_text(mutant.change(source.read_text(encoding="utf-8")), encoding="utf-8")
+                copy.write_text(mutant.change(note_path.read_text(encoding="utf-8")), encoding="utf-8")
                 jobs.append(Job(mutant.name, "note", mutant.claims, args=(f"--note={copy}",)))
         jobs += [plan.job for plan in plans if plan.job is not None]
         outcomes += run_jobs(jobs, work, pytest_args, workers)
@@ -355,8 +360,14 @@ def check(names: list[str], pytest_args: list[str], workers: int) -> int:
         f"detected {sum(1 for p in observable if by_name[p.mutant.name].killed)}, "
         f"not observable here {len(plans) - len(observable)}"
     )
+    if note_path is None:
+        print(f"note mutants not run: {note.HOW_TO_GET_IT}")
     if everything:
-        uncovered = [c.id for c in CLAIMS.values() if c.testable and c.id not in caught]
+        # Without the note, the claims only a note mutant can kill are excused (and named).
+        excused = {c for m in NOTE_MUTANTS for c in m.claims} if note_path is None else set()
+        if excused:
+            print(f"not required without the note: a mutant of their own for {', '.join(sorted(excused))}")
+        uncovered = [c.id for c in CLAIMS.values() if c.testable and c.id not in caught and c.id not in excused]
         if uncovered:
             problems.append("claims that killed no behaviour or note mutant of their own: " + ", ".join(uncovered))
         else:
@@ -386,11 +397,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="mutants to run (default: all)")
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="pytest runs side by side")
+    parser.add_argument("--note", metavar="PATH", help="the study note (default: ../shared/seed/ when it exists)")
     args = parser.parse_args(argv)
     if args.list:
         list_mutants()
         return 0
-    return check(args.names, pytest_args, args.jobs)
+    return check(args.names, pytest_args, args.jobs, args.note)
 
 
 if __name__ == "__main__":
