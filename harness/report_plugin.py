@@ -199,7 +199,8 @@ class _MatrixRecorder:
                 terminalreporter.write_line(
                     f"cited facts: {len(self.note_facts)} checked against the note, {wrong} not what it shows"
                 )
-            for line in self.note_lines:
+            order = [t.label for t in self.config.stash[TARGETS]]
+            for line in sorted(self.note_lines, key=lambda text: (order + [text.split()[0]]).index(text.split()[0])):
                 terminalreporter.write_line(f"transcripts on {line}")
         if self.config.getoption("repeat") > 1:
             terminalreporter.section("mpspec: pass rate per claim over repeated runs")

@@ -56,7 +56,10 @@ def test_every_testable_claim_is_observed_under_each_start_method(collected_clai
 def test_verdict_is_what_the_predictions_show(claim_id):
     """The declared verdict follows from the predicted points (every platform, version, start method, condition)."""
     claim = CLAIMS[claim_id]
-    assert verdict_of(predicted_points(claim)) is claim.verdict
+    shown = verdict_of(predicted_points(claim))
+    assert shown is claim.verdict, (
+        f"{claim_id} is declared {claim.verdict.value!r}; its predictions show {shown.value if shown else None!r}"
+    )
 
 
 @pytest.mark.meta

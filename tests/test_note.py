@@ -26,7 +26,7 @@ def test_cited_fact_is_what_the_note_shows(the_note, claim_id, report_extra):
     """The catalogue's fact (pattern and value, or mentions) is what the cited lines show."""
     problems = note.check(the_note, claim_id, CLAIMS[claim_id].note)
     report_extra["note-fact"] = not problems
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 def test_the_note_has_the_transcripts_the_catalogue_accounts_for(the_note):
