@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import operator
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Callable, Tuple
@@ -69,10 +69,6 @@ class Point:
     platform: str  # sys.platform
     start_method: str  # NO_METHOD for claims the start method plays no part in
     condition: str = AS_NOTED_CONDITION
-
-    def describe(self) -> str:
-        where = f"{self.implementation}{'.'.join(map(str, self.version))} {self.platform} {self.start_method}"
-        return where + (f", {self.condition}" if self.condition else "")
 
 
 @dataclass(frozen=True)
@@ -281,28 +277,28 @@ def verdict_of(points: Mapping[Point, bool]) -> Verdict | None:
     return Verdict.CAVEAT
 
 
-def known_points(claim: Claim) -> list[Point]:
-    """Every point the note's readers can run the claim at: each platform, start
-    method, condition and implementation, at each minor version and at every
-    version bound the claim's variations name."""
-    bounds = {
-        full_version(bound)
-        for variation in claim.expectation.variations
-        for bound in (variation.since, variation.until)
-        if bound is not None
-    }
+def readers_points(methods: Iterable[str], conditions: Iterable[str], variations: Iterable[Variation]) -> list[Point]:
+    """Every point the note's readers can run: each platform (with the ``methods``
+    it has), implementation and condition, at each minor version and at every
+    version bound the ``variations`` name."""
+    bounds = {full_version(b) for v in variations for b in (v.since, v.until) if b is not None}
     points = []
     for implementation, minors in MINORS.items():
         versions = sorted({(*minor, 0) for minor in minors} | {b for b in bounds if b[:2] in minors})
         for platform, platform_methods in PLATFORM_METHODS.items():
-            methods = [m for m in claim.methods if m == NO_METHOD or m in platform_methods]
+            here = [m for m in methods if m == NO_METHOD or m in platform_methods]
             for version in versions:
-                for method in methods:
-                    for condition in (AS_NOTED_CONDITION, *claim.conditions):
+                for method in here:
+                    for condition in conditions:
                         points.append(
                             Point(implementation, (version[0], version[1], version[2]), platform, method, condition)
                         )
     return points
+
+
+def known_points(claim: Claim) -> list[Point]:
+    """Every point the note's readers can run the claim at."""
+    return readers_points(claim.methods, (AS_NOTED_CONDITION, *claim.conditions), claim.expectation.variations)
 
 
 def predicted_points(claim: Claim) -> dict[Point, bool]:

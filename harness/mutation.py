@@ -38,7 +38,7 @@ from pathlib import Path
 
 from harness import note, prediction_mutants
 from harness.catalogue import CLAIMS, EXPECTATIONS, PREDICTION_MUTANT_ENV
-from harness.claims import ALL_START_METHODS, MINORS, NO_METHOD, PLATFORM_METHODS, Point, full_version
+from harness.claims import ALL_START_METHODS, AS_NOTED_CONDITION, NO_METHOD, Point, readers_points
 from harness.runner import PROJECT_ROOT
 from harness.targets import Target, TargetError, discover
 
@@ -203,19 +203,9 @@ def _available(targets: list[Target], claims: Iterable[str]) -> list[Point]:
 
 def _everywhere(claims: Iterable[str]) -> list[Point]:
     """The points of every platform, implementation and version the readers run, with every version bound."""
-    bounds = {full_version(b) for e in EXPECTATIONS.values() for v in e.variations for b in (v.since, v.until) if b}
-    conditions = {""} | {c for claim in claims for c in CLAIMS[claim].conditions}
-    points = []
-    for implementation, minors in MINORS.items():
-        versions = {(*m, 0) for m in minors} | {b for b in bounds if b[:2] in minors}
-        for platform, methods in PLATFORM_METHODS.items():
-            for version in sorted(versions):
-                for method in (*methods, NO_METHOD):
-                    for condition in sorted(conditions):
-                        points.append(
-                            Point(implementation, (version[0], version[1], version[2]), platform, method, condition)
-                        )
-    return points
+    conditions = {AS_NOTED_CONDITION} | {c for claim in claims for c in CLAIMS[claim].conditions}
+    variations = [v for e in EXPECTATIONS.values() for v in e.variations]
+    return readers_points((*ALL_START_METHODS, NO_METHOD), sorted(conditions), variations)
 
 
 def _where(points: list[Point]) -> str:

@@ -33,10 +33,6 @@ class Observation:
     because: str  # the variation behind the prediction ("" for the general case)
     message: str  # why it disagrees with the prediction ("" when it agrees)
 
-    @property
-    def agrees(self) -> bool:
-        return not self.message
-
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
