@@ -208,8 +208,6 @@ class Claim:
     # What the tests observe; None: the note's fact itself, everywhere.
     predicts: Expectation | None = None
     holds_if: Comparison = EQUAL
-    # Tested conditions outside the note's own (python -O, a parent killed by SIGKILL, ...).
-    conditions: tuple[str, ...] = ()
     # Start methods the claim is about; () when the start method plays no part.
     start_methods: tuple[str, ...] = ALL_START_METHODS
     expectation: Expectation = field(init=False, repr=False, compare=False)
@@ -228,6 +226,11 @@ class Claim:
             raise ValueError(f"{self.id}: a testable claim cites the note's fact (note=NoteFact(...))")
         expectation = self.predicts or Expectation(f"{self.id}/observed", f"what {self.id} observes", AS_NOTED)
         object.__setattr__(self, "expectation", expectation)
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        """Tested conditions outside the note's own (python -O, a late print, ...): those its predictions name."""
+        return tuple(dict.fromkeys(c for v in self.expectation.variations for c in v.conditions))
 
     @property
     def methods(self) -> tuple[str, ...]:

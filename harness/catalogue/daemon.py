@@ -71,7 +71,6 @@ CLAIMS: tuple[Claim, ...] = (
         "start() checks it with an assert ('daemonic processes are not allowed to have children'), "
         "so python -O strips the check and the grandchild starts.",
         note=NoteFact((105, 105), False, mentions=("daemon", "child process", "증손자")),
-        conditions=(OPTIMIZED,),
         predicts=Expectation(
             "DAEMON-06/observed",
             "whether a daemonic process starts a child",
@@ -106,7 +105,6 @@ CLAIMS: tuple[Claim, ...] = (
         "value; python -O strips that assert (as DAEMON-06's): the parent's flag then changes, while the "
         "running child keeps its own.",
         note=NoteFact((87, 88), False, mentions=("daemon = True", "start()")),
-        conditions=(OPTIMIZED,),
         predicts=Expectation(
             "DAEMON-08/observed",
             "whether the daemon flag changes when set after start()",

@@ -138,7 +138,6 @@ CLAIMS: tuple[Claim, ...] = (
         note=NoteFact(
             (32, 69), CHILDREN, pattern=r"/(Process-\d+)\] child process calling self\.run\(\)$", unordered=True
         ),
-        conditions=(VIA_CONTEXT,),
         predicts=Expectation(
             "LOG-07/observed",
             "the names of unnamed children, in creation order",
