@@ -20,7 +20,6 @@ joins the JSON files of several runs (other machines, other CI jobs).
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import os
 import sys
@@ -28,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.catalogue import CLAIMS, SECTIONS
+from harness.catalogue import CLAIMS
 from harness.claims import NO_METHOD, Claim
 from harness.observe import Observation, Use
 
@@ -203,7 +202,7 @@ def merge(parts: list[dict[str, object]]) -> dict[str, object]:
     return {"schema": SCHEMA, "columns": list(columns.values()), "cells": list(cells.values())}
 
 
-def _columns(data: dict[str, object]) -> list[Column]:
+def columns_of(data: dict[str, object]) -> list[Column]:
     cols = [
         Column(c["platform"], c["implementation"], tuple(c["version"]), tuple(c["start_methods"]))
         for c in data["columns"]  # type: ignore[attr-defined]
@@ -211,7 +210,7 @@ def _columns(data: dict[str, object]) -> list[Column]:
     return sorted(cols, key=lambda c: (c.platform, c.implementation != "cpython", c.version))
 
 
-def _index(data: dict[str, object]) -> dict[tuple[str, str, str], dict[str, object]]:
+def index(data: dict[str, object]) -> dict[tuple[str, str, str], dict[str, object]]:
     return {(c["claim"], c["column"], c["start_method"]): c for c in data["cells"]}  # type: ignore[attr-defined]
 
 
@@ -224,8 +223,8 @@ def counts(data: dict[str, object]) -> dict[str, int]:
 
 def terminal_table(data: dict[str, object]) -> list[str]:
     """One row per claim, one column per interpreter, one mark per start method."""
-    columns = _columns(data)
-    cells = _index(data)
+    columns = columns_of(data)
+    cells = index(data)
     header = f"{'claim':<10} {'verdict':<20} " + " ".join(f"{c.label:<11}" for c in columns)
     lines = [header]
     for claim in CLAIMS.values():
@@ -257,65 +256,6 @@ def unexpected_lines(data: dict[str, object]) -> list[str]:
     return lines
 
 
-_CSS = """
-body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
-table{border-collapse:collapse;font-size:13px}
-th,td{border:1px solid #ccc;padding:3px 5px;vertical-align:top}
-th{background:#f3f3f3}
-td.c{text-align:center;font-weight:bold;min-width:1.6em}
-.holds{background:#d9f2d9}.holds-with-a-caveat{background:#eef5c8}.does-not-hold{background:#fde2c8}
-.unexpected{background:#f7b0b0}
-.n-a{background:#f6f6f6;color:#999}.not-run{background:#fff;color:#999}
-tr.section th{text-align:left;background:#e3e9f3}
-ul{margin:0;padding-left:1.2em}
-"""
-
-
-def render_html(data: dict[str, object]) -> str:
-    columns = _columns(data)
-    cells = _index(data)
-    esc = html.escape
-    out = [
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>mpspec verdict matrix</title>",
-        f"<style>{_CSS}</style></head><body><h1>mpspec verdict matrix</h1>",
-        "<p>Does the note's statement hold on each interpreter and start method, as this run observed it? "
-        + " ".join(f"<span class='{_css(s)}'>{esc(m)} {esc(s)}</span>" for s, m in MARK.items())
-        + "</p>",
-        "<p>" + ", ".join(f"{n} {esc(s)}" for s, n in counts(data).items() if n) + "</p>",
-        "<table><tr><th rowspan=2>claim</th><th rowspan=2>verdict</th>",
-    ]
-    out += [f"<th colspan={len(c.start_methods) + 1}>{esc(c.platform)}<br>{esc(c.label)}</th>" for c in columns]
-    out.append("<th rowspan=2>reasons (where it does not hold, and notes)</th></tr><tr>")
-    out += [f"<th>{esc(m)}</th>" for c in columns for m in (*c.start_methods, "(none)")]
-    out.append("</tr>")
-    width = 3 + sum(len(c.start_methods) + 1 for c in columns)
-    for section in SECTIONS:
-        out.append(
-            f"<tr class='section'><th colspan={width}>{esc(section.title_en)} / {esc(section.title_ko)}</th></tr>"
-        )
-        for claim in (c for c in CLAIMS.values() if c.section == section):
-            reasons: dict[str, list[str]] = {}
-            row = [f"<tr><td title='{esc(claim.en)}'>{esc(claim.id)}</td><td>{esc(claim.verdict.value)}</td>"]
-            for column in columns:
-                for method in (*column.start_methods, NO_METHOD):
-                    found = cells.get((claim.id, column.key, method))
-                    status = str(found["status"]) if found else NOT_APPLICABLE
-                    here = [str(r) for r in found["reasons"]] if found else []  # type: ignore[attr-defined]
-                    for reason in here:
-                        reasons.setdefault(reason, []).append(f"{column.label} {method}")
-                    title = "; ".join([status, *here])
-                    row.append(f"<td class='c {_css(status)}' title='{esc(title)}'>{MARK[status]}</td>")
-            items = "".join(f"<li>{esc(r)} <small>({esc(', '.join(w))})</small></li>" for r, w in reasons.items())
-            row.append(f"<td><ul>{items}</ul></td></tr>")
-            out.append("".join(row))
-    out.append("</table></body></html>")
-    return "\n".join(out)
-
-
-def _css(status: str) -> str:
-    return status.replace(" ", "-").replace("/", "-")
-
-
 def write_atomic(path: Path, text: str) -> None:
     """Replace ``path`` in one step, so an interrupted run keeps the last good file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -328,11 +268,14 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write(data: dict[str, object], json_path: Path) -> Path:
-    """Write the JSON and, beside it, the HTML rendering; return the HTML path."""
+def write(data: dict[str, object], json_path: Path, report_href: str = "", note_href: str = "") -> Path:
+    """Write the JSON and, beside it, the HTML page (linking to the report and the annotated
+    note where their paths, relative to it, are given); return the HTML path."""
+    from harness import matrix_page  # it imports this module's names
+
     html_path = json_path.with_suffix(".html")
     write_atomic(json_path, json.dumps(data, indent=1, ensure_ascii=False))
-    write_atomic(html_path, render_html(data))
+    write_atomic(html_path, matrix_page.render(data, report_href, note_href))
     return html_path
 
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from harness import claims_summary, matrix, verdicts
+from harness import claims_summary, matrix, note, note_page, verdicts
 from harness.catalogue import CLAIMS, SECTIONS
-from harness.claims import Point, Verdict
+from harness.claims import Claim, Point, Verdict
 from harness.claims_summary import ClaimTests, test_anchor
-from harness.observe import Observation, Use
-from harness.pytest_plugin import TARGETS
+from harness.observe import Observation, Observer, Use
+from harness.pytest_plugin import NOTE_PATH, OBSERVER, TARGETS
 from harness.targets import host
 
 
@@ -36,13 +36,26 @@ def report_paths(config: pytest.Config) -> list[Path]:
     """The files this run will write: HTML report, JUnit XML, verdict matrix (and its HTML)."""
     here = config.invocation_params.dir
     paths = [here / p for p in (config.getoption("htmlpath", None), config.getoption("xmlpath", None)) if p]
-    return [*paths, matrix_path(config)]
+    return [*paths, matrix_path(config), note_page_path(matrix_path(config))]
 
 
 def matrix_path(config: pytest.Config) -> Path:
     option: str | None = config.getoption("matrix_json")
     # A relative --matrix-json is taken from where pytest was started, as --html is.
     return config.invocation_params.dir / option if option else config.rootpath / "reports" / "matrix.json"
+
+
+def note_page_path(matrix_json: Path) -> Path:
+    """The annotated note beside the matrix: note.html for matrix.json, X.note.html for X.json."""
+    return matrix_json.with_name("note.html" if matrix_json.stem == "matrix" else f"{matrix_json.stem}.note.html")
+
+
+def _relative(target: Path, start: Path) -> str:
+    """A link from a page in ``start`` to ``target`` (absolute when on another drive)."""
+    try:
+        return Path(os.path.relpath(target, start)).as_posix()
+    except ValueError:
+        return target.resolve().as_uri()
 
 
 def _check_writable(path: Path) -> None:
@@ -89,18 +102,40 @@ def pytest_sessionfinish(session: pytest.Session) -> Generator[None, None, None]
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Name a failing claim test for what it is: an unexpected outcome."""
+    """A failing claim test says, as h2spec does, what the note's claim requires,
+    what was expected (and from which prediction) and what was observed."""
     report = yield
     props = dict(item.user_properties)
-    if report.failed and "claim" in props:
-        report.sections.append(
-            (
-                "mpspec verdict",
-                f"UNEXPECTED: claim {props['claim']} on {props['python']} / {props['start_method']}: "
-                "the behaviour is not what the catalogue predicts there",
-            )
-        )
+    if report.failed and props.get("claim") in CLAIMS:
+        observer = item.stash.get(OBSERVER, None)
+        report.sections.append(("mpspec: unexpected", requirement(CLAIMS[str(props["claim"])], observer, report)))
     return report
+
+
+def requirement(claim: Claim, observer: Observer | None, report: pytest.TestReport) -> str:
+    """Claim, Requirement, Expected, Actual: of the observation that disagreed with its
+    prediction, or else of the prediction at this point against the failure itself."""
+    where = f"{observer.target.label} / {observer.start_method}" if observer else "this interpreter"
+    lines = [
+        f"Claim:       {claim.id} ({claim.section.title_en}, note {claim.note.cite() if claim.note else 'n/a'}) "
+        f"on {where}",
+        f"Requirement: {claim.en}",
+    ]
+    mismatch = next((o for o in observer.observations if o.message), None) if observer else None
+    if mismatch is not None:
+        because = f" (prediction: {mismatch.because})" if mismatch.because else " (the general prediction)"
+        lines += [
+            f"Expected:    {mismatch.predicted}, so the note's fact {_holds(mismatch.predicted_holds)}{because}",
+            f"Actual:      {mismatch.value}, so the note's fact {_holds(mismatch.holds)}",
+        ]
+    else:
+        expected = claim.predict(observer.point()).describe() if observer else claim.verdict.value
+        lines += [f"Expected:    {expected}", f"Actual:      the test failed: {_failure_line(report)}"]
+    return "\n".join(lines)
+
+
+def _holds(holds: bool) -> str:
+    return "holds" if holds else "does not hold"
 
 
 def _failure_line(report: pytest.TestReport) -> str:
@@ -123,6 +158,7 @@ class _MatrixRecorder:
         self.observed: defaultdict[str, dict[Point, bool]] = defaultdict(dict)
         self.outcomes: defaultdict[tuple[str, str, str], list[str]] = defaultdict(list)  # for --repeat's pass rates
         self.note_lines: list[str] = []  # transcript accounts, one per interpreter
+        self.transcript_lines: note_page.LineStatuses = {}  # per interpreter: note line -> how it was printed
         self.note_facts: list[bool] = []  # per cited fact: is it what the note shows
         self.verdict_problems: list[str] = []
         self.written = ""
@@ -131,6 +167,7 @@ class _MatrixRecorder:
         data = getattr(report, "mpspec", None) or {}
         extra = data.get("extra", {}) if report.when == "call" else {}
         self.note_lines += [str(line) for line in extra.get("note", [])]
+        self.transcript_lines.update(extra.get("transcript-lines", {}))
         if "note-fact" in extra:
             self.note_facts.append(bool(extra["note-fact"]))
         props = dict(report.user_properties)
@@ -169,10 +206,20 @@ class _MatrixRecorder:
         if self.verdict_problems and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         path = matrix_path(self.config)
+        pages = path.parent
+        report = self.config.getoption("htmlpath", None)
+        report_href = _relative(self.config.invocation_params.dir / report, pages) if report else ""
+        the_note_page = note_page_path(path)
         try:
-            self.written = f"{path} and {matrix.write(self.matrix(), path)}"
-        except OSError as exc:
-            self.written = f"not written: {path}: {exc.strerror or exc}"
+            data = self.matrix()
+            matrix_html = matrix.write(data, path, report_href, the_note_page.name)
+            note_file = self.config.stash[NOTE_PATH]
+            the_note = note.Note.load(note_file) if note_file else None
+            page = note_page.render(the_note, data, self.transcript_lines, matrix_html.name, report_href)
+            matrix.write_atomic(the_note_page, page)
+            self.written = f"{path} and {matrix_html}; the note, annotated: {the_note_page}"
+        except (OSError, note.NoteError) as exc:
+            self.written = f"not written: {path}: {getattr(exc, 'strerror', None) or exc}"
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if not self.written:
@@ -213,7 +260,16 @@ class _MatrixRecorder:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_summary(self, prefix: list[str], summary: list[str], postfix: list[str]) -> None:
-        prefix.append(claims_summary.render(self.columns(), self.matrix(), self.per_claim, self.observed))
+        links: tuple[tuple[str, str], ...] = ()
+        report = self.config.getoption("htmlpath", None)
+        if report:
+            pages = (self.config.invocation_params.dir / report).parent
+            json_path = matrix_path(self.config)
+            links = (
+                ("verdict matrix", _relative(json_path.with_suffix(".html"), pages)),
+                ("the note, annotated", _relative(note_page_path(json_path), pages)),
+            )
+        prefix.append(claims_summary.render(self.columns(), self.matrix(), self.per_claim, self.observed, links))
 
 
 def pass_rates(outcomes: dict[tuple[str, str, str], list[str]]) -> list[str]:

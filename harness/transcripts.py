@@ -27,12 +27,14 @@ class Account:
     matched: int = 0
     explained: Counter[str] = field(default_factory=Counter)  # claim -> lines it explains
     unaccounted: list[tuple[int, str]] = field(default_factory=list)
+    statuses: dict[int, str] = field(default_factory=dict)  # note line -> matched / explained by X / unaccounted
 
     def add(self, other: Account) -> None:
         self.lines += other.lines
         self.matched += other.matched
         self.explained.update(other.explained)
         self.unaccounted += other.unaccounted
+        self.statuses.update(other.statuses)
 
     def summary(self) -> str:
         why = ", ".join(f"{claim} {n}" for claim, n in sorted(self.explained.items()))
@@ -130,12 +132,15 @@ def account(note: Note, spec: TranscriptSpec, run_lines: list[str], point: Point
     candidates = _explainers(spec, point)
     for number, text in lines:
         if number in matched:
+            result.statuses[number] = "matched"
             continue
         explaining = [c.id for c in candidates if c.note is not None and c.note.covers(number)]
         if explaining:
             result.explained[explaining[0]] += 1
+            result.statuses[number] = f"explained by {explaining[0]}"
         else:
             result.unaccounted.append((number, text))
+            result.statuses[number] = "unaccounted"
     return result
 
 

@@ -61,3 +61,27 @@ def test_merge_keeps_every_column_and_the_worse_status_of_a_shared_cell():
     cells = {(c["claim"], c["column"], c["start_method"]): c["status"] for c in merged["cells"]}
     assert cells[("LOG-01", "linux/cpython3.12", "fork")] == matrix.UNEXPECTED
     assert cells[("LOG-01", "linux/cpython3.13", "fork")] == matrix.NOT_RUN
+
+
+def test_a_footnote_summarises_the_cells_it_covers():
+    from harness import matrix_page
+
+    methods = ("fork", "spawn", "forkserver")
+    columns = [matrix.Column("linux", "cpython", (3, v, 0), methods) for v in range(6, 14)]
+    columns.append(matrix.Column("linux", "pypy", (3, 9, 0), methods))
+    everywhere_from_38 = [(c, m) for c in columns[2:8] for m in methods]
+    assert matrix_page.summarise(everywhere_from_38, columns) == "cpython 3.8-3.13, all start methods"
+    mixed = [(columns[0], "forkserver"), (columns[1], "forkserver"), (columns[8], "spawn")]
+    assert matrix_page.summarise(mixed, columns) == "cpython 3.6-3.7, forkserver; pypy 3.9, spawn"
+    windows = matrix.Column("win32", "cpython", (3, 12, 0), ("spawn",))
+    assert (
+        matrix_page.summarise([(windows, "spawn")], [columns[0], windows]) == "Windows cpython 3.12, all start methods"
+    )
+
+
+def test_the_annotated_note_without_the_note_says_how_to_get_it():
+    from harness import note, note_page
+
+    page = note_page.render(None, {"cells": []}, {}, "matrix.html", "report.html")
+    assert note.HOW_TO_GET_IT in page
+    assert "<div class='line" not in page

@@ -43,6 +43,8 @@ def test_every_transcript_line_is_accounted_for(the_note, run_scenario, target, 
         r = run_scenario(spec.scenario, method, variant=spec.variant, **dict(spec.params))
         total.add(account(the_note, spec, r.stdout_lines + r.stderr.splitlines(), point))
     report_extra["note"] = [f"{target.label} ({method}): {total.summary()}"]
+    # The annotated note marks the lines printed differently, per interpreter.
+    report_extra["transcript-lines"] = {f"{target.label} ({method})": total.statuses}
     assert total.unaccounted == [], total.summary()
 
 

@@ -1,46 +1,31 @@
-"""The HTML report itself: self-contained, and rendered by a real browser (headless
-Chromium) with its claims summary, its timelines and the Claim column.
-
-The browser tests are opt-in (``pytest -m browser``) and skip where no Chromium is
-installed; CI installs Debian's.  Screenshots land in ``reports/screenshots/``."""
+"""The reader's pages in a real browser: the report, the verdict matrix and the
+annotated note, driven by Playwright in the system's Chromium (nothing is
+downloaded).  Opt-in (``pytest -m browser``); without Chromium or Playwright the
+tests skip, and ``.ci/run`` installs both.  Screenshots land in ``reports/screenshots/``."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import shutil
-import signal
-import struct
 import subprocess
 import sys
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import unquote, urlparse
 
 import pytest
 
+from harness import browser, matrix
+from harness.catalogue import CLAIMS
+
 # One worker builds the small report once for every test here.
-pytestmark = [pytest.mark.meta, pytest.mark.xdist_group("report-browser")]
+pytestmark = [pytest.mark.meta, pytest.mark.browser, pytest.mark.xdist_group("report-browser")]
 
 SELECTION = "DAEMON-02 and fork"  # also matches forkserver: a few tests, a few seconds
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",  # CI runs as root
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
-WINDOW = (1400, 2400)
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-# --- the report under test: one small inner pytest run ---------------------------------------
+WIDE = {"width": 1600, "height": 1000}
+NINE = [(3, v) for v in range(6, 14)]  # CPython 3.6-3.13, and PyPy 3.9: this machine's `--python all`
+ONE_LINE = 24  # px: the tallest a one-line matrix row may be
 
 
 @dataclass(frozen=True)
@@ -48,6 +33,7 @@ class InnerReport:
     dir: Path
     html: Path
     matrix_html: Path
+    note_html: Path
     passed: frozenset[str]  # node ids
 
 
@@ -71,233 +57,257 @@ def inner_report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     assert proc.returncode == 0, f"inner pytest exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
     passed = frozenset(re.findall(r"^PASSED (\S+)", proc.stdout, re.MULTILINE))
     assert passed, f"inner pytest passed no test:\n{proc.stdout}"
-    return InnerReport(out, html, out / "matrix.html", passed)
+    return InnerReport(out, html, out / "matrix.html", out / "note.html", passed)
 
 
-@pytest.mark.browser  # shares the inner run; .ci/run also checks the default run's report size
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    executable = browser.find_chromium()
+    if executable is None:
+        pytest.skip(f"no Chromium found ({', '.join(browser.CHROMIUM_NAMES)}): the browser checks need one")
+    pytest.importorskip("playwright", reason="the browser checks drive Chromium with Playwright")
+    with browser.chromium(executable) as opened:
+        yield opened
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(viewport=WIDE)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def keep(page, root: Path, name: str, full_page: bool = False) -> Path:
+    """A screenshot where a person can look at it (reports/ is git-ignored)."""
+    target = root / "reports" / "screenshots" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target), full_page=full_page)
+    assert target.stat().st_size > 20_000, f"{name}: a blank page compresses to a few KB"
+    return target
+
+
+def layout(page) -> dict[str, int]:
+    """Page width and height, the viewport's width, and the tallest claim row of a matrix page."""
+    return page.evaluate(
+        """() => ({
+            width: document.documentElement.scrollWidth,
+            height: document.documentElement.scrollHeight,
+            viewport: document.documentElement.clientWidth,
+            tallest: Math.max(0, ...[...document.querySelectorAll('tr.claim-row')]
+                .map(r => r.getBoundingClientRect().height)),
+            rows: document.querySelectorAll('tr.claim-row').length,
+        })"""
+    )
+
+
+def on_screen(locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and 0 <= box["y"] < WIDE["height"]
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
 def test_report_is_self_contained_and_small(inner_report: InnerReport) -> None:
-    """A reader opens the report offline, from a CI artefact: nothing is fetched."""
+    """A reader opens the pages offline, from a CI artefact: nothing is fetched."""
     remote = re.compile(r"<script[^>]*\ssrc=|<link[^>]*\shref=[\"']?https?:|@import\s+url\([\"']?https?:", re.I)
-    for page in (inner_report.html, inner_report.matrix_html):
+    for page in (inner_report.html, inner_report.matrix_html, inner_report.note_html):
         text = page.read_text(encoding="utf-8")
         assert remote.findall(text) == [], page.name
         assert page.stat().st_size < 2 * 1024 * 1024, page.name
 
 
-# --- headless Chromium --------------------------------------------------------------------------
+def test_claims_come_first_and_the_environment_after(page, inner_report: InnerReport, request) -> None:
+    page.goto(inner_report.html.as_uri())
+    claims = page.locator("#mpspec-claims").bounding_box()
+    environment = page.locator("#environment").bounding_box()
+    assert claims is not None
+    assert environment is not None
+    assert claims["y"] < environment["y"]
+    assert claims["y"] < page.viewport_size["height"], "the claims start below the first screen"
+    keep(page, request.config.rootpath, "report-top.png")
 
 
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    found = next((path for name in CHROMIUM_NAMES if (path := shutil.which(name))), None)
-    if found is None:
-        pytest.skip(f"no Chromium found ({', '.join(CHROMIUM_NAMES)}): the browser check needs one")
-    return found
+def check_language_toggle(page) -> None:
+    """Every paraphrase switches: all English shown, then all Korean, then English again."""
+    claims = page.locator("#mpspec-claims tr.mpspec-claim")
+    rows = claims.count()
+    assert rows == len(CLAIMS)
+
+    def shown(lang: str) -> int:
+        return claims.locator(f"td span.{lang}:visible").count()
+
+    assert (shown("en"), shown("ko")) == (rows, 0)
+    page.locator("#mpspec-claims .mpspec-lang button[data-lang=ko]").click()
+    assert (shown("en"), shown("ko")) == (0, rows), "the 한국어 button did not switch every paraphrase"
+    page.locator("#mpspec-claims .mpspec-lang button[data-lang=en]").click()
+    assert (shown("en"), shown("ko")) == (rows, 0), "the English button did not switch back"
 
 
-def run_chromium(exe: str, profile: Path, *args: str, timeout: float = 60.0) -> str:
-    """Run headless Chromium to completion; return its stdout.  Its own process group,
-    killed as a whole on timeout and afterwards, so no renderer or zygote outlives it."""
-    proc = subprocess.Popen(
-        [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        proc.communicate()
-        pytest.fail(f"chromium did not finish in {timeout:.0f} s: {' '.join(args)}", pytrace=False)
-    _kill_group(proc)
-    assert proc.returncode == 0, f"chromium exited {proc.returncode}: {err[-2000:]}"
-    return out
+def test_language_toggle_switches_every_paraphrase(page, inner_report: InnerReport) -> None:
+    page.goto(inner_report.html.as_uri())
+    check_language_toggle(page)
 
 
-def _kill_group(proc: subprocess.Popen[str]) -> None:
-    if not hasattr(os, "killpg"):
-        proc.kill()
-        return
-    with contextlib.suppress(ProcessLookupError):  # the group already ended
-        os.killpg(proc.pid, signal.SIGKILL)
+def test_the_toggle_check_fails_when_the_toggle_script_is_broken(page, inner_report: InnerReport) -> None:
+    """The check above can fail: a copy of the report whose toggle script sets a misspelt attribute."""
+    text = inner_report.html.read_text(encoding="utf-8")
+    toggle = "section.setAttribute('data-lang'"
+    assert text.count(toggle) == 1
+    broken = inner_report.dir / "broken-toggle.html"
+    broken.write_text(text.replace(toggle, "section.setAttribute('data-lagn'"), encoding="utf-8")
+    page.goto(broken.as_uri())
+    with pytest.raises(AssertionError, match="did not switch every paraphrase"):
+        check_language_toggle(page)
 
 
-def screenshot(
-    exe: str, profile: Path, url: str, png: Path, size: tuple[int, int] = WINDOW, extra: tuple[str, ...] = ()
-) -> Path:
-    run_chromium(exe, profile, f"--window-size={size[0]},{size[1]}", *extra, f"--screenshot={png}", url)
-    return png
+def test_evidence_blocks_open_with_their_timelines(page, inner_report: InnerReport) -> None:
+    page.goto(inner_report.html.as_uri())
+    evidence = page.locator("tr.mpspec-evidence[data-claim=DAEMON-02] > td > details")
+    assert evidence.get_attribute("open") is None
+    timeline = evidence.locator("svg.mpspec-timeline").first
+    assert not timeline.is_visible()
+    evidence.locator("> summary").click()
+    assert evidence.get_attribute("open") == ""
+    assert timeline.is_visible()
+    assert timeline.locator("g.lane").count() >= 2  # the parent and its daemon, at least
 
 
-def png_size(data: bytes) -> tuple[int, int]:
-    """Width and height from the IHDR chunk, which a PNG starts with."""
-    assert data[:8] == PNG_SIGNATURE, "not a PNG"
-    assert data[12:16] == b"IHDR"
-    width, height = struct.unpack(">II", data[16:24])
-    return width, height
-
-
-def keep(png: Path, root: Path, name: str) -> None:
-    """Copy a screenshot where a person can look at it (reports/ is git-ignored)."""
-    target = root / "reports" / "screenshots" / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(png, target)
-
-
-# --- the DOM after the page's own JavaScript ran ------------------------------------------------
-
-
-@dataclass(eq=False)
-class Element:
-    tag: str
-    attrs: dict[str, str]
-    ancestors: tuple[Element, ...]
-    texts: list[str] = field(default_factory=list)
-
-    @property
-    def classes(self) -> set[str]:
-        return set(self.attrs.get("class", "").split())
-
-    @property
-    def text(self) -> str:
-        return "".join(self.texts).strip()
-
-
-class Dom(HTMLParser):
-    """Just enough of a DOM to ask "which elements, inside which": flat, with ancestors."""
-
-    VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"))
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[Element] = []
-        self._open: list[Element] = []
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = Element(tag, {k: v or "" for k, v in attrs}, tuple(self._open))
-        self.elements.append(element)
-        if tag not in self.VOID:
-            self._open.append(element)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append(Element(tag, {k: v or "" for k, v in attrs}, tuple(self._open)))
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self._open) - 1, -1, -1):
-            if self._open[depth].tag == tag:
-                del self._open[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        for element in self._open:
-            element.texts.append(data)
-
-    def by_id(self, id_: str) -> list[Element]:
-        return [e for e in self.elements if e.attrs.get("id") == id_]
-
-    def select(self, tag: str, cls: str | None = None, within: Element | None = None, **attrs: str) -> list[Element]:
-        """Elements `tag` (with class `cls` and attributes `attrs`; data_claim= is data-claim=) inside `within`."""
-        wanted = {k.replace("_", "-"): v for k, v in attrs.items()}
-        return [
-            e
-            for e in self.elements
-            if e.tag == tag
-            and (cls is None or cls in e.classes)
-            and all(e.attrs.get(k) == v for k, v in wanted.items())
-            and (within is None or within in e.ancestors)
-        ]
-
-
-@pytest.fixture(scope="module")
-def profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("chromium-profile")
-
-
-@pytest.fixture(scope="module")
-def dom(chromium: str, profile: Path, inner_report: InnerReport) -> Dom:
-    html = run_chromium(
-        chromium, profile, f"--window-size={WINDOW[0]},{WINDOW[1]}", "--dump-dom", report_url(inner_report)
-    )
-    return Dom(html)
-
-
-def framed(report: InnerReport, url: str, size: tuple[int, int]) -> Path:
-    """A page showing `url` in a window-sized iframe.  Headless Chromium's --screenshot of a
-    page it scrolled to a #fragment paints only part of the window; of an iframe, all of it."""
-    page = report.dir / "framed.html"
-    page.write_text(
-        f'<!DOCTYPE html><body style="margin:0"><iframe src="{url}" '
-        f'style="border:0;width:{size[0]}px;height:{size[1]}px"></iframe></body>',
-        encoding="utf-8",
-    )
-    return page
-
-
-def report_url(report: InnerReport, query: str = "", fragment: str = "") -> str:
-    url = report.html.as_uri()
-    return url + (f"?{query}" if query else "") + (f"#{quote(fragment, safe='')}" if fragment else "")
-
-
-# --- the checks ---------------------------------------------------------------------------------
-
-
-@pytest.mark.browser
-def test_screenshot_of_the_report_is_a_full_window_png(
-    chromium: str, profile: Path, inner_report: InnerReport, request: pytest.FixtureRequest
-) -> None:
-    png = screenshot(chromium, profile, report_url(inner_report), inner_report.dir / "report.png")
-    data = png.read_bytes()
-    assert png_size(data) == WINDOW
-    # A blank page compresses to a few KB; a rendered report with text does not.
-    assert len(data) > 20_000
-    keep(png, request.config.rootpath, "report.png")
-
-
-@pytest.mark.browser
-def test_results_table_lists_the_selected_tests_with_their_claim(dom: Dom, inner_report: InnerReport) -> None:
+def test_results_table_lists_the_selected_tests_with_their_claim(page, inner_report: InnerReport) -> None:
     # pytest-html builds its rows from a JSON blob with JavaScript: present only if the script ran.
-    (table,) = dom.select("table", id="results-table")
-    headers = [th.text for th in dom.select("th", within=table)]
-    assert "Claim" in headers
-    rows = dom.select("tbody", "results-table-row", within=table)
-    assert {row.attrs["id"] for row in rows} == inner_report.passed
-    for row in rows:
-        (summary,) = dom.select("tr", "collapsible", within=row)
-        cells = [td.text for td in dom.select("td", within=summary)]
-        assert cells[headers.index("Claim")] == "DAEMON-02", row.attrs["id"]
+    page.goto(inner_report.html.as_uri())
+    headers = page.locator("#results-table thead th").all_inner_texts()
+    claim_column = [h.strip() for h in headers].index("Claim")
+    rows = page.locator("#results-table tbody.results-table-row")
+    ids = {rows.nth(i).get_attribute("id") for i in range(rows.count())}
+    assert ids == inner_report.passed
+    claims = page.locator(f"#results-table tbody.results-table-row tr.collapsible td:nth-child({claim_column + 1})")
+    assert set(claims.all_inner_texts()) == {"DAEMON-02"}
 
 
-@pytest.mark.browser
-def test_claims_summary_renders_the_selected_claim(dom: Dom) -> None:
-    (summary,) = dom.by_id("mpspec-claims")
-    assert dom.select("tr", "mpspec-claim", within=summary, data_claim="DAEMON-02")
+def test_pages_link_to_each_other(page, inner_report: InnerReport) -> None:
+    for source, wanted in (
+        (inner_report.html, {"matrix.html", "note.html"}),
+        (inner_report.matrix_html, {"report.html", "note.html"}),
+        (inner_report.note_html, {"report.html", "matrix.html"}),
+    ):
+        page.goto(source.as_uri())
+        hrefs = page.locator("nav a").evaluate_all("links => links.map(a => a.href)")
+        names = {_local(h).name for h in hrefs}
+        assert wanted <= names, source.name
+        for href in hrefs:
+            assert _local(href).exists(), href
 
 
-@pytest.mark.browser
-def test_timelines_render_with_lanes(
-    dom: Dom, chromium: str, profile: Path, inner_report: InnerReport, request: pytest.FixtureRequest
-) -> None:
-    timelines = [svg for svg in dom.select("svg", "mpspec-timeline") if dom.select("g", "lane", within=svg)]
-    assert timelines, "no svg.mpspec-timeline with g.lane elements"
-    # A second screenshot, scrolled to the first timeline (its nearest element with an id;
-    # Chromium opens a closed <details> around it) with every result row expanded
-    # (pytest-html's ?collapsed=), at twice the scale.
-    first = timelines[0]
-    anchor = next((e.attrs["id"] for e in (first, *reversed(first.ancestors)) if e.attrs.get("id")), "")
-    view = framed(inner_report, report_url(inner_report, query="collapsed=", fragment=anchor), (1000, 700))
-    png = screenshot(
-        chromium,
-        profile,
-        view.as_uri(),
-        inner_report.dir / "timeline.png",
-        (1000, 700),
-        ("--force-device-scale-factor=2",),
-    )
-    data = png.read_bytes()
-    assert png_size(data) == (2000, 1400)
-    assert len(data) > 20_000  # a blank window (the fragment-scroll paint bug) is ~11 KB
-    keep(png, request.config.rootpath, "timeline.png")
+def _local(href: str) -> Path:
+    return Path(unquote(urlparse(href).path))
+
+
+# --- the verdict matrix -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def nine_interpreters(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The matrix page of `--python all` on this machine (CPython 3.6-3.13 and PyPy), as predicted."""
+    json_path = tmp_path_factory.mktemp("nine") / "matrix.json"
+    cols = browser.columns("linux", NINE, ("fork", "spawn", "forkserver"))
+    return matrix.write(browser.predicted_matrix(cols), json_path)
+
+
+@pytest.fixture(scope="module")
+def three_systems(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same with macOS and Windows columns merged in, as the CI workflow makes it."""
+    json_path = tmp_path_factory.mktemp("merged") / "matrix.json"
+    cols = [
+        *browser.columns("linux", NINE, ("fork", "spawn", "forkserver")),
+        *browser.columns("darwin", [(3, 8), (3, 13)], ("spawn", "fork", "forkserver")),
+        *browser.columns("win32", [(3, 8), (3, 11), (3, 13)], ("spawn",)),
+    ]
+    return matrix.write(browser.predicted_matrix(cols), json_path)
+
+
+def test_nine_interpreters_fit_1600_px_one_line_a_claim(page, nine_interpreters: Path, request) -> None:
+    page.goto(nine_interpreters.as_uri())
+    found = layout(page)
+    assert found["width"] <= found["viewport"] == WIDE["width"], found
+    assert found["rows"] == len(CLAIMS)
+    assert found["tallest"] <= ONE_LINE, found
+    keep(page, request.config.rootpath, "matrix-nine-interpreters.png")
+
+
+def test_header_and_claim_column_stay_in_view(page, three_systems: Path, request) -> None:
+    """Merged with other systems' columns the page scrolls sideways, but stays readable."""
+    page.goto(three_systems.as_uri())
+    found = layout(page)
+    assert found["tallest"] <= ONE_LINE, found
+    page.evaluate("window.scrollTo(document.documentElement.scrollWidth, 900)")
+    header = page.locator("#matrix thead tr.groups th").last.bounding_box()
+    claim = page.locator("#matrix tr.claim-row td.claim").nth(30).bounding_box()
+    assert header is not None
+    assert claim is not None
+    assert abs(header["y"]) <= 1, header  # stuck to the top
+    assert abs(claim["x"]) <= 1, claim  # stuck to the left
+    keep(page, request.config.rootpath, "matrix-three-systems-scrolled.png")
+
+
+def test_a_cell_links_to_its_footnote(page, nine_interpreters: Path) -> None:
+    page.goto(nine_interpreters.as_uri())
+    link = page.locator("#matrix td.c a[href^='#note-']").first
+    target = link.get_attribute("href")
+    link.click()
+    assert page.evaluate("location.hash") == target
+    note = page.locator(f"li{target}")
+    assert note.is_visible()
+    assert on_screen(note), "the footnote is not on screen"
+    assert note.locator(".where").inner_text().strip() != ""  # the cells it covers, summarised
+
+
+def test_totals_per_interpreter(page, nine_interpreters: Path) -> None:
+    page.goto(nine_interpreters.as_uri())
+    data = matrix.load(nine_interpreters.with_suffix(".json"))
+    columns = matrix.columns_of(data)
+    for status in ("holds", "does not hold", "unexpected"):
+        shown = page.locator(f"#matrix tfoot tr[data-status='{status}'] td").all_inner_texts()
+        expected = [
+            sum(1 for c in data["cells"] if c["column"] == col.key and c["status"] == status) for col in columns
+        ]
+        assert [int(n) for n in shown] == expected, status
+
+
+def test_the_filter_keeps_the_claims_that_do_not_hold_somewhere(page, nine_interpreters: Path) -> None:
+    page.goto(nine_interpreters.as_uri())
+    data = matrix.load(nine_interpreters.with_suffix(".json"))
+    problems = {c["claim"] for c in data["cells"] if c["status"] in ("does not hold", "unexpected")}
+    rows = page.locator("#matrix tr.claim-row:visible")
+    assert rows.count() == len(CLAIMS)
+    page.locator("#only-problems").check()
+    shown = {str(rows.nth(i).get_attribute("id"))[len("m-") :] for i in range(rows.count())}
+    assert shown == problems
+
+
+# --- the annotated note -------------------------------------------------------------------------
+
+
+def test_the_notes_marks_link_to_the_claims_evidence(page, inner_report: InnerReport, request) -> None:
+    page.goto(inner_report.note_html.as_uri())
+    if page.locator("#no-note").count():
+        pytest.skip("the note is not at hand (--note PATH or ../shared/seed/)")
+    marks = page.locator("a.mark")
+    cited = {c.id for c in CLAIMS.values() if c.note is not None}
+    assert {marks.nth(i).get_attribute("data-claim") for i in range(marks.count())} == cited
+    keep(page, request.config.rootpath, "note.png")
+    page.locator("a.mark[data-claim=DAEMON-02]").click()
+    page.wait_for_url(re.compile(r"report\.html#claim-DAEMON-02$"))
+    row = page.locator("#claim-DAEMON-02")
+    assert row.is_visible()
+    assert on_screen(row), "the claim's row is not on screen"
+
+
+def test_the_matrix_page_of_this_run(page, inner_report: InnerReport, request) -> None:
+    page.goto(inner_report.matrix_html.as_uri())
+    found = layout(page)
+    assert found["width"] <= found["viewport"], found
+    assert found["tallest"] <= ONE_LINE, found
+    keep(page, request.config.rootpath, "matrix.png")

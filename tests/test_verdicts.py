@@ -61,3 +61,32 @@ def test_a_run_whose_verdict_disagrees_fails(pytester, monkeypatch):
     result.assert_outcomes(passed=1)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["*LOG-01: the catalogue says 'wrong as written', the points show 'holds'*"])
+
+
+def test_a_failing_claim_test_says_requirement_expected_and_actual(pytester, monkeypatch):
+    """As h2spec does: the claim, its paraphrase, the predicted value (and from which
+    prediction) and the observed one, in the failure's own section of the report."""
+    log_01 = CLAIMS["LOG-01"]
+    wrong = dataclasses.replace(log_01, note=dataclasses.replace(log_01.note, shows="sys.stdout"))
+    monkeypatch.setitem(CLAIMS, "LOG-01", wrong)
+    result = pytester.runpytest_inprocess(
+        *("-p", "no:cacheprovider", "-n", "0", "-rN"),
+        f"--basetemp={pytester.path / 'tmp'}",
+        f"--html={pytester.path / 'report.html'}",
+        f"--junitxml={pytester.path / 'junit.xml'}",
+        f"--matrix-json={pytester.path / 'matrix.json'}",
+        *("-k", "test_log_records_are_written_to_stderr_only and fork and not forkserver"),
+        str(PROJECT_ROOT / "tests" / "test_mp_logging.py"),
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*mpspec: unexpected*",
+            "Claim:       LOG-01 (multiprocessing's log, note lines 16-17) on cpython*.* / fork",
+            f"Requirement: {log_01.en}",
+            "Expected:    'sys.stdout', so the note's fact holds (the general prediction)",
+            "Actual:      'sys.stderr', so the note's fact does not hold",
+        ]
+    )
+    report = (pytester.path / "report.html").read_text(encoding="utf-8")
+    assert "Requirement: " in report
