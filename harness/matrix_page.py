@@ -49,7 +49,8 @@ td.c a{{color:inherit;text-decoration:none;display:block}}
 td.group-start,th.group-start{{border-left:2px solid #999}}
 .holds{{background:#d9f2d9}}.holds-with-a-caveat{{background:#eef5c8}}.does-not-hold{{background:#fde2c8}}
 .unexpected{{background:#f7b0b0}}.n-a{{background:#f6f6f6;color:#aaa}}.not-run{{background:#fff;color:#999}}
-tr.section th{{text-align:left;background:#e3e9f3;position:sticky;left:0}}
+tr.section th{{text-align:left;background:#e3e9f3}}
+tr.section th span{{position:sticky;left:4px}}
 tfoot td{{text-align:center;font-size:12px}}
 tfoot th{{text-align:right;font-weight:normal;position:sticky;left:0;background:#fff}}
 #only-problems:checked~table tbody tr.fine{{display:none}}
@@ -79,7 +80,8 @@ def render(data: dict[str, object], report_href: str = "", note_href: str = "") 
     for section in SECTIONS:
         width = 1 + sum(len(c.start_methods) for c in columns)
         body.append(
-            f"<tr class='section'><th colspan={width}>{esc(section.title_en)} / {esc(section.title_ko)}</th></tr>"
+            f"<tr class='section'><th colspan={width}><span>{esc(section.title_en)} / {esc(section.title_ko)}"
+            "</span></th></tr>"
         )
         for claim in (c for c in CLAIMS.values() if c.section == section):
             row, statuses = _row(claim.id, columns, cells, notes, report_href)
@@ -191,12 +193,17 @@ def _foot(columns: list[Column], cells: dict[tuple[str, str, str], dict[str, obj
     rows = []
     for status in TOTALS:
         tds = "".join(
-            f"<td colspan={len(c.start_methods)} class='group-start {css_class(status)}'>"
+            f"<td colspan={len(c.start_methods)} class='group-start{_shaded(status, per_column[c.key][status])}'>"
             f"{per_column[c.key][status]}</td>"
             for c in columns
         )
         rows.append(f"<tr class='totals' data-status='{esc(status)}'><th>{MARK[status]} {esc(status)}</th>{tds}</tr>")
     return "<tfoot>" + "".join(rows) + "</tfoot>"
+
+
+def _shaded(status: str, count: int) -> str:
+    """A total takes its status's colour only when it is not zero, so a problem stands out."""
+    return f" {css_class(status)}" if count else ""
 
 
 def _notes(notes: dict[str, _Note], columns: list[Column]) -> str:
