@@ -2,10 +2,12 @@
 
     nox -l                          list the sessions
     nox -s tests-3.8                pytest run by Python 3.8 (its own venv, requirements.txt)
+    nox -s oldest                   a few claims with pytest on Python 3.8, the oldest host (.ci/run)
+    nox -s pypy                     pytest on the Python that runs nox, scenarios on PyPy (pypy3)
     nox -s matrix                   pytest --python all, run by the Python that runs nox
     nox -s tests-3.12 -- -k LOG-04  arguments after -- go to pytest
 
-Each session writes its HTML report and verdict matrix to reports/<session>/.
+Each session writes its HTML report, verdict matrix and JUnit XML to reports/<session>/.
 Interpreters come from PATH or, on POSIX, from pyenv (no `pyenv local` needed).
 """
 
@@ -19,7 +21,10 @@ from pathlib import Path
 
 import nox
 
-PYTHONS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
+PYTHONS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15"]
+OLDEST = PYTHONS[0]
+# A claim per section: enough to prove the harness runs on the oldest host, in seconds.
+OLDEST_SELECTION = "LOG-04 or DAEMON-02 or EXIT-02 or EVENT-01 or COMM-08 or GUARD-02"
 
 # virtualenv no longer creates 3.8 environments; the venv module of each interpreter does.
 nox.options.default_venv_backend = "venv"
@@ -68,6 +73,7 @@ def _pytest(session: nox.Session, *args: str) -> None:
         "pytest",
         f"--html={reports / 'report.html'}",
         f"--matrix-json={reports / 'matrix.json'}",
+        f"--junitxml={reports / 'junit.xml'}",
         *args,
         *session.posargs,
     )
@@ -77,6 +83,18 @@ def _pytest(session: nox.Session, *args: str) -> None:
 def tests(session: nox.Session) -> None:
     """The suite, run by this Python: tests and scenarios on the same interpreter."""
     _pytest(session)
+
+
+@nox.session(python=OLDEST)
+def oldest(session: nox.Session) -> None:
+    """A few claims with pytest on the oldest supported Python: "pytest runs on 3.8+", proven here."""
+    _pytest(session, "-k", OLDEST_SELECTION)
+
+
+@nox.session(python=sys.executable)
+def pypy(session: nox.Session) -> None:
+    """The suite with its scenarios under PyPy (the pypy3 command), pytest on the Python running nox."""
+    _pytest(session, "--python", "pypy3")
 
 
 @nox.session(python=sys.executable)

@@ -246,6 +246,19 @@ def terminal_table(data: dict[str, object]) -> list[str]:
     return lines
 
 
+def markdown(data: dict[str, object]) -> str:
+    """The matrix for a CI job summary: totals per interpreter, then the terminal table."""
+    columns = columns_of(data)
+    shown = (HOLDS, CAVEAT, DOES_NOT_HOLD, UNEXPECTED, NOT_RUN)
+    lines = ["## mpspec verdict matrix", "", "| interpreter | " + " | ".join(f"{MARK[s]} {s}" for s in shown) + " |"]
+    lines.append("|---" * (len(shown) + 1) + "|")
+    for column in columns:
+        found = [c["status"] for c in data["cells"] if c["column"] == column.key]  # type: ignore[attr-defined]
+        lines.append(f"| {column.key} | " + " | ".join(str(found.count(s)) for s in shown) + " |")
+    lines += ["", "```", *terminal_table(data), "```", ""]
+    return "\n".join(lines)
+
+
 def unexpected_lines(data: dict[str, object]) -> list[str]:
     """One line per reason of every unexpected cell: what was predicted, what was seen."""
     lines = []
@@ -285,10 +298,19 @@ def main(argv: list[str] | None = None) -> int:
     merge_cmd = sub.add_parser("merge", help="join matrix JSON files of several runs")
     merge_cmd.add_argument("inputs", nargs="+", type=Path, help="matrix.json files")
     merge_cmd.add_argument("-o", "--output", type=Path, default=Path("reports/matrix.json"))
+    merge_cmd.add_argument(
+        "--summary",
+        type=Path,
+        metavar="FILE",
+        help="append a Markdown summary to FILE (in GitHub Actions: $GITHUB_STEP_SUMMARY)",
+    )
     args = parser.parse_args(argv)
     try:
         merged = merge([load(p) for p in args.inputs])
         html_path = write(merged, args.output)
+        if args.summary:
+            with args.summary.open("a", encoding="utf-8") as summary:
+                summary.write(markdown(merged))
     except MatrixError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from typing import Mapping as MappingAlias  # subscriptable at run time on 3.8, for the alias
 
 from harness.catalogue import CLAIMS
 from harness.claims import AS_NOTED, NO_METHOD, Claim, Point, Verdict, predicted_points, verdict_of
 
-Observed = Mapping[Point, bool]
+Observed = MappingAlias[Point, bool]
 
 
 def derived(claim: Claim, observed: Observed) -> Verdict | None:
