@@ -191,20 +191,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.extra_keyword_matches.update({claim_id, CLAIMS[claim_id].section.key})
         callspec = getattr(item, "callspec", None)
         params = callspec.params if callspec else {}
-        claimed[claim_id].add(params.get("start_method", ""))
+        method = params.get("start_method", "")
+        if not isinstance(method, str):
+            continue  # no start method of the claim was selected: pytest skips its empty parameter set
+        claimed[claim_id].add(method)
         if "observe" in getattr(item, "fixturenames", ()):
-            observed[claim_id].add(params.get("start_method", ""))
+            observed[claim_id].add(method)
         # Travels with every report (also from xdist workers) to the report plugin and JUnit XML.
         the_target = params.get("target") or host()
         item.user_properties += [
             ("claim", claim_id),
             ("target", the_target.column_key),
             ("python", the_target.label),
-            ("start_method", params.get("start_method", "-")),
+            ("start_method", method or "-"),
         ]
         # With --dist loadgroup, tests that share scenario runs share a worker,
         # so no worker waits for a run another one is making.
-        item.add_marker(pytest.mark.xdist_group(f"{item.path.stem}-{the_target.label}-{params.get('start_method')}"))
+        item.add_marker(pytest.mark.xdist_group(f"{item.path.stem}-{the_target.label}-{method or None}"))
     config.stash[CLAIMED] = claimed
     config.stash[OBSERVED] = observed
     config.stash[UNKNOWN_CLAIMS] = unknown
