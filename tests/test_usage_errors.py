@@ -53,7 +53,9 @@ def test_pytest_reports_a_bad_option_in_one_line_with_status_4(pytester, monkeyp
     pytester.makeconftest('pytest_plugins = ["harness.pytest_plugin", "harness.report_plugin"]')
     pytester.makepyfile("def test_nothing(): pass")
     # In-process: the message and exit status come from pytest's own main(), with no interpreter to start.
-    result = pytester.runpytest_inprocess("--start-method", "bogus", "--python", "/nonexistent/python")
+    result = pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", "--start-method", "bogus", "--python", "/nonexistent/python"
+    )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert [line for line in result.stderr.lines if line.strip()] == [
         "ERROR: --start-method bogus: unknown start method (choose from fork, spawn, forkserver)"
@@ -90,7 +92,7 @@ def test_a_missing_note_is_refused_in_one_line(pytester, monkeypatch, tmp_path):
         (tmp_path / "nowhere.txt", f"--note {tmp_path / 'nowhere.txt'}: no such file or folder"),
         (empty, f"--note {empty}: expected one .txt or .md file in the folder, found 0"),
     ):
-        result = pytester.runpytest_inprocess(f"--note={option}")
+        result = pytester.runpytest_inprocess("-p", "no:cacheprovider", f"--note={option}")
         assert result.ret == pytest.ExitCode.USAGE_ERROR
         assert [line for line in result.stderr.lines if line.strip()] == [f"ERROR: {message}"]
 
