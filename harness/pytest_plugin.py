@@ -36,6 +36,8 @@ REPORT_EXTRA = pytest.StashKey[Dict[str, Any]]()
 NOTE_PATH = pytest.StashKey["Path | None"]()
 TARGETS = pytest.StashKey[List[Target]]()
 METHODS = pytest.StashKey[List[str]]()
+# A claim test's column in the verdict matrix (linux/cpython3.11): for the report, not for JUnit XML
+COLUMN = pytest.StashKey[str]()
 # --claim / --section: the claims whose tests run (None: every test)
 SELECTED = pytest.StashKey[Optional[Set[str]]]()
 
@@ -253,12 +255,8 @@ def _record_claims(config: pytest.Config, items: list[pytest.Item]) -> None:
             observed[claim_id].add(method)
         # Travels with every report (also from xdist workers) to the report plugin and JUnit XML.
         the_target = params.get("target") or host()
-        item.user_properties += [
-            ("claim", claim_id),
-            ("target", the_target.column_key),
-            ("python", the_target.label),
-            ("start_method", method or "-"),
-        ]
+        item.user_properties += [("claim", claim_id), ("python", the_target.label), ("start_method", method or "-")]
+        item.stash[COLUMN] = the_target.column_key
         # With --dist loadgroup, tests that share scenario runs share a worker,
         # so no worker waits for a run another one is making.
         item.add_marker(pytest.mark.xdist_group(f"{item.path.stem}-{the_target.label}-{method or None}"))
@@ -417,6 +415,7 @@ def pytest_runtest_makereport(
         "uses": [u.to_json() for u in observer.uses] if observer else [],
         "runs": list(run_files),
         "extra": dict(extra),
+        "target": item.stash.get(COLUMN, ""),
     }
     return report
 

@@ -136,7 +136,7 @@ class _MatrixRecorder:
         props = dict(report.user_properties)
         if "claim" not in props or (report.when != "call" and not report.failed):
             return
-        claim_id, column, method = str(props["claim"]), str(props["target"]), str(props["start_method"])
+        claim_id, column, method = str(props["claim"]), str(data["target"]), str(props["start_method"])
         observations = [Observation.from_json(o) for o in data.get("observations", [])]
         uses = [Use(**u) for u in data.get("uses", [])]
         failures = [_failure_line(report)] if report.failed else []
