@@ -69,13 +69,10 @@ def pytest_sessionfinish(session: pytest.Session) -> Generator[None, None, None]
     if hasattr(session.config, "workerinput"):
         return (yield)
     moves = []
-    for plugin in session.config.pluginmanager.get_plugins():
-        for attr in ("_report_path", "logfile"):  # pytest-html's report, junitxml's LogXML
-            final = getattr(plugin, attr, None)
-            if isinstance(final, (str, Path)) and Path(final).suffix in (".html", ".xml"):
-                temporary = Path(final).with_name(f".{Path(final).name}.{os.getpid()}.tmp")
-                setattr(plugin, attr, type(final)(temporary) if isinstance(final, str) else temporary)
-                moves.append((plugin, attr, final, temporary))
+    for plugin, attr, final in report_writers(session.config):
+        temporary = Path(final).with_name(f".{Path(final).name}.{os.getpid()}.tmp")
+        setattr(plugin, attr, type(final)(temporary) if isinstance(final, str) else temporary)
+        moves.append((plugin, attr, final, temporary))
     try:
         return (yield)
     finally:
@@ -83,6 +80,22 @@ def pytest_sessionfinish(session: pytest.Session) -> Generator[None, None, None]
             setattr(plugin, attr, final)
             if temporary.exists():
                 os.replace(temporary, final)
+
+
+# Private: where pytest-html's report and junitxml's LogXML keep the path of the file they write
+# (tests/test_reports.py fails when an upgrade renames them).
+REPORT_PATH_ATTRIBUTES = ("_report_path", "logfile")
+
+
+def report_writers(config: pytest.Config) -> list[tuple[object, str, str | Path]]:
+    """(plugin, attribute, path) of each report file a plugin writes at the end of the session."""
+    found = []
+    for plugin in config.pluginmanager.get_plugins():
+        for attr in REPORT_PATH_ATTRIBUTES:
+            path = getattr(plugin, attr, None)
+            if isinstance(path, (str, Path)) and Path(path).suffix in (".html", ".xml"):
+                found.append((plugin, attr, path))
+    return found
 
 
 @pytest.hookimpl(wrapper=True)
