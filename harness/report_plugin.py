@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import platform
+import shlex
 from collections import defaultdict
 from collections.abc import Generator
 from pathlib import Path
@@ -27,9 +28,26 @@ def pytest_configure(config: pytest.Config) -> None:
     # Only the process that writes reports records outcomes: not xdist workers.
     if hasattr(config, "workerinput"):
         return
+    _ini_reports_in_the_project(config)
     for path in report_paths(config):
         _check_writable(path)
     config.pluginmanager.register(_MatrixRecorder(config), "mpspec-matrix")
+
+
+# The report options pytest.ini's addopts sets, by destination: each one's spellings.
+INI_REPORT_OPTIONS = {"htmlpath": ("--html",), "xmlpath": ("--junitxml", "--junit-xml")}
+
+
+def _ini_reports_in_the_project(config: pytest.Config) -> None:
+    """A relative report path that only pytest.ini gives is taken from the project's root,
+    so `cd tests && pytest` still writes reports/ there; one given on the command line
+    (or in PYTEST_ADDOPTS) stays relative to where pytest was started."""
+    given = [*map(str, config.invocation_params.args), *shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))]
+    for dest, spellings in INI_REPORT_OPTIONS.items():
+        value = config.getoption(dest, None)
+        from_ini = not any(arg.split("=", 1)[0] in spellings for arg in given)
+        if value and from_ini and not Path(value).is_absolute():
+            setattr(config.option, dest, str(config.rootpath / value))
 
 
 def report_paths(config: pytest.Config) -> list[Path]:
