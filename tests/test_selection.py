@@ -33,14 +33,14 @@ def collect(pytester: pytest.Pytester, *args: str) -> tuple[list[pytest.Item], l
 
 
 def test_claim_selects_exactly_its_tests(pytester):
-    selected, deselected = collect(pytester, "--claim", "DAEMON-06")
+    selected, deselected = collect(pytester, "--claim=DAEMON-06")
     assert selected != []
     assert {claim_of(item) for item in selected} == {"DAEMON-06"}
     assert [item.nodeid for item in deselected if claim_of(item) == "DAEMON-06"] == []
 
 
 def test_section_selects_its_claims_tests_where_a_keyword_would_not(pytester):
-    selected, deselected = collect(pytester, "--section", "EXIT")
+    selected, deselected = collect(pytester, "--section=EXIT")
     assert selected != []
     assert {claim_of(item).split("-")[0] for item in selected} == {"EXIT"}
     assert [item.nodeid for item in deselected if claim_of(item).startswith("EXIT-")] == []
