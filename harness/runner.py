@@ -304,8 +304,8 @@ def line_times(text: str, chunks: list[tuple[bytes, float]]) -> tuple[float, ...
 def process_alive(pid: int) -> bool:
     """True while ``pid`` runs; a zombie has exited and only awaits reaping."""
     try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:  # ZombieProcess (macOS) is one too
+        return _running(psutil.Process(pid))
+    except psutil.NoSuchProcess:
         return False
 
 
@@ -313,7 +313,7 @@ def _running(p: psutil.Process) -> bool:
     """``p`` (not another process that got its pid since) still runs."""
     try:
         return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
+    except psutil.NoSuchProcess:  # ZombieProcess (macOS) is one too
         return False
 
 
