@@ -10,12 +10,12 @@ import random
 from collections import defaultdict
 from collections.abc import Generator
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Set
+from typing import Any, Callable, Dict, Iterator, List, Optional, Set
 
 import pytest
 
 from harness import note
-from harness.catalogue import CLAIMS
+from harness.catalogue import CLAIMS, SECTIONS
 from harness.claims import ALL_START_METHODS, NO_METHOD
 from harness.mplog import MpLog, from_logging
 from harness.observe import Observer
@@ -36,6 +36,10 @@ REPORT_EXTRA = pytest.StashKey[Dict[str, Any]]()
 NOTE_PATH = pytest.StashKey["Path | None"]()
 TARGETS = pytest.StashKey[List[Target]]()
 METHODS = pytest.StashKey[List[str]]()
+# A claim test's column in the verdict matrix (linux/cpython3.11): for the report, not for JUnit XML
+COLUMN = pytest.StashKey[str]()
+# --claim / --section: the claims whose tests run (None: every test)
+SELECTED = pytest.StashKey[Optional[Set[str]]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -54,6 +58,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         metavar="METHOD",
         help="limit the start methods (fork, spawn, forkserver); repeatable; default: all the target supports",
+    )
+    group.addoption(
+        "--claim",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only the tests of claim ID (LOG-04); repeatable, and with --section",
+    )
+    group.addoption(
+        "--section",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help=f"run only the tests of the claims of section KEY ({', '.join(s.key for s in SECTIONS)}); repeatable",
     )
     group.addoption(
         "--repeat",
@@ -101,6 +119,7 @@ def pytest_configure(config: pytest.Config) -> None:
             f"--start-method {unknown[0]}: unknown start method (choose from {', '.join(ALL_START_METHODS)})"
         )
     config.stash[METHODS] = methods or list(ALL_START_METHODS)
+    config.stash[SELECTED] = selected_claims(config.getoption("claim"), config.getoption("section"))
     try:
         config.stash[NOTE_PATH] = note.find(config.getoption("note"))
     except note.NoteError as exc:
@@ -117,6 +136,26 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[TARGETS] = discover(specs) if specs else [host()]
     except TargetError as exc:
         raise pytest.UsageError(str(exc)) from None
+
+
+def selected_claims(claim_ids: list[str], section_keys: list[str]) -> set[str] | None:
+    """The claims --claim and --section name (None when neither is given); bad input: a UsageError."""
+    if not claim_ids and not section_keys:
+        return None
+    testable = [c.id for c in CLAIMS.values() if c.testable]
+    selected = set()
+    for given in claim_ids:
+        claim = CLAIMS.get(given.upper())
+        if claim is None or not claim.testable:
+            why = "an opinion, which has no tests" if claim else "unknown claim"
+            raise pytest.UsageError(f"--claim {given}: {why} (choose from {', '.join(testable)})")
+        selected.add(claim.id)
+    keys = [s.key for s in SECTIONS]
+    for given in section_keys:
+        if given.upper() not in keys:
+            raise pytest.UsageError(f"--section {given}: unknown section (choose from {', '.join(keys)})")
+        selected.update(c for c in testable if CLAIMS[c].section.key == given.upper())
+    return selected
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -172,7 +211,24 @@ def target() -> Target:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Record every collected test's claim before -k/-m deselect any."""
+    """Record every collected test's claim before --claim, --section, -k or -m
+    deselect any; then keep the selected claims' tests."""
+    _record_claims(config, items)
+    selected = config.stash[SELECTED]
+    if selected is not None:
+        # Exactly the tests marked with a selected claim: -k would also match names and other claims.
+        deselected = [item for item in items if _claim_id(item) not in selected]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = [item for item in items if _claim_id(item) in selected]
+    seed: int | None = config.getoption("shuffle")
+    if seed is not None:
+        # Seeded, so every xdist worker collects the same order, as xdist requires.
+        random.Random(seed).shuffle(items)
+
+
+def _record_claims(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Each test's claim and start method, for the meta-tests and the report."""
     claimed: dict[str, set[str]] = defaultdict(set)
     observed: dict[str, set[str]] = defaultdict(set)
     unknown: list[str] = []
@@ -191,28 +247,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.extra_keyword_matches.update({claim_id, CLAIMS[claim_id].section.key})
         callspec = getattr(item, "callspec", None)
         params = callspec.params if callspec else {}
-        claimed[claim_id].add(params.get("start_method", ""))
+        method = params.get("start_method", "")
+        if not isinstance(method, str):
+            continue  # no start method of the claim was selected: pytest skips its empty parameter set
+        claimed[claim_id].add(method)
         if "observe" in getattr(item, "fixturenames", ()):
-            observed[claim_id].add(params.get("start_method", ""))
+            observed[claim_id].add(method)
         # Travels with every report (also from xdist workers) to the report plugin and JUnit XML.
         the_target = params.get("target") or host()
-        item.user_properties += [
-            ("claim", claim_id),
-            ("target", the_target.column_key),
-            ("python", the_target.label),
-            ("start_method", params.get("start_method", "-")),
-        ]
+        item.user_properties += [("claim", claim_id), ("python", the_target.label), ("start_method", method or "-")]
+        item.stash[COLUMN] = the_target.column_key
         # With --dist loadgroup, tests that share scenario runs share a worker,
         # so no worker waits for a run another one is making.
-        item.add_marker(pytest.mark.xdist_group(f"{item.path.stem}-{the_target.label}-{params.get('start_method')}"))
+        item.add_marker(pytest.mark.xdist_group(f"{item.path.stem}-{the_target.label}-{method or None}"))
     config.stash[CLAIMED] = claimed
     config.stash[OBSERVED] = observed
     config.stash[UNKNOWN_CLAIMS] = unknown
     config.stash[COLLECTED_FILES] = files
-    seed: int | None = config.getoption("shuffle")
-    if seed is not None:
-        # Seeded, so every xdist worker collects the same order, as xdist requires.
-        random.Random(seed).shuffle(items)
 
 
 @pytest.fixture
@@ -364,6 +415,7 @@ def pytest_runtest_makereport(
         "uses": [u.to_json() for u in observer.uses] if observer else [],
         "runs": list(run_files),
         "extra": dict(extra),
+        "target": item.stash.get(COLUMN, ""),
     }
     return report
 

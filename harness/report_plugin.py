@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import platform
+import shlex
 from collections import defaultdict
 from collections.abc import Generator
 from pathlib import Path
@@ -27,9 +28,26 @@ def pytest_configure(config: pytest.Config) -> None:
     # Only the process that writes reports records outcomes: not xdist workers.
     if hasattr(config, "workerinput"):
         return
+    _ini_reports_in_the_project(config)
     for path in report_paths(config):
         _check_writable(path)
     config.pluginmanager.register(_MatrixRecorder(config), "mpspec-matrix")
+
+
+# The report options pytest.ini's addopts sets, by destination: each one's spellings.
+INI_REPORT_OPTIONS = {"htmlpath": ("--html",), "xmlpath": ("--junitxml", "--junit-xml")}
+
+
+def _ini_reports_in_the_project(config: pytest.Config) -> None:
+    """A relative report path that only pytest.ini gives is taken from the project's root,
+    so `cd tests && pytest` still writes reports/ there; one given on the command line
+    (or in PYTEST_ADDOPTS) stays relative to where pytest was started."""
+    given = [*map(str, config.invocation_params.args), *shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))]
+    for dest, spellings in INI_REPORT_OPTIONS.items():
+        value = config.getoption(dest, None)
+        from_ini = not any(arg.split("=", 1)[0] in spellings for arg in given)
+        if value and from_ini and not Path(value).is_absolute():
+            setattr(config.option, dest, str(config.rootpath / value))
 
 
 def report_paths(config: pytest.Config) -> list[Path]:
@@ -82,13 +100,10 @@ def pytest_sessionfinish(session: pytest.Session) -> Generator[None, None, None]
     if hasattr(session.config, "workerinput"):
         return (yield)
     moves = []
-    for plugin in session.config.pluginmanager.get_plugins():
-        for attr in ("_report_path", "logfile"):  # pytest-html's report, junitxml's LogXML
-            final = getattr(plugin, attr, None)
-            if isinstance(final, (str, Path)) and Path(final).suffix in (".html", ".xml"):
-                temporary = Path(final).with_name(f".{Path(final).name}.{os.getpid()}.tmp")
-                setattr(plugin, attr, type(final)(temporary) if isinstance(final, str) else temporary)
-                moves.append((plugin, attr, final, temporary))
+    for plugin, attr, final in report_writers(session.config):
+        temporary = Path(final).with_name(f".{Path(final).name}.{os.getpid()}.tmp")
+        setattr(plugin, attr, type(final)(temporary) if isinstance(final, str) else temporary)
+        moves.append((plugin, attr, final, temporary))
     try:
         return (yield)
     finally:
@@ -96,6 +111,22 @@ def pytest_sessionfinish(session: pytest.Session) -> Generator[None, None, None]
             setattr(plugin, attr, final)
             if temporary.exists():
                 os.replace(temporary, final)
+
+
+# Private: where pytest-html's report and junitxml's LogXML keep the path of the file they write
+# (tests/test_reports.py fails when an upgrade renames them).
+REPORT_PATH_ATTRIBUTES = ("_report_path", "logfile")
+
+
+def report_writers(config: pytest.Config) -> list[tuple[object, str, str | Path]]:
+    """(plugin, attribute, path) of each report file a plugin writes at the end of the session."""
+    found = []
+    for plugin in config.pluginmanager.get_plugins():
+        for attr in REPORT_PATH_ATTRIBUTES:
+            path = getattr(plugin, attr, None)
+            if isinstance(path, (str, Path)) and Path(path).suffix in (".html", ".xml"):
+                found.append((plugin, attr, path))
+    return found
 
 
 @pytest.hookimpl(wrapper=True)
@@ -173,7 +204,7 @@ class _MatrixRecorder:
         props = dict(report.user_properties)
         if "claim" not in props or (report.when != "call" and not report.failed):
             return
-        claim_id, column, method = str(props["claim"]), str(props["target"]), str(props["start_method"])
+        claim_id, column, method = str(props["claim"]), str(data["target"]), str(props["start_method"])
         observations = [Observation.from_json(o) for o in data.get("observations", [])]
         uses = [Use(**u) for u in data.get("uses", [])]
         failures = [_failure_line(report)] if report.failed else []

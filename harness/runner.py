@@ -1,8 +1,8 @@
 """Run a scenario in a fresh interpreter and collect what it did.
 
-The scenario is the leader of a new process group (a new session), so every
-process it starts, orphans included, can be found and killed as one tree
-when the run ends, hits its deadline or is interrupted.
+The scenario is the leader of a new process group (a new session on POSIX),
+so every process it starts, orphans included, can be found (psutil) and
+killed as one tree when the run ends, hits its deadline or is interrupted.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable
+
+import psutil
 
 from harness.mplog import MpLog
 from harness.trace import Trace
@@ -203,24 +205,26 @@ def run(
             for reader in (out, err):
                 reader.join(READER_WAIT)
 
+        tree = ProcessTree(proc)
         try:
             # Like communicate(timeout): both streams to their end, then the exit status.
             deadline = time.monotonic() + spec.deadline
             for reader in (out, err):
-                if not reader.join(deadline - time.monotonic()):
+                if not _join_looking(reader, tree, deadline):
                     raise subprocess.TimeoutExpired(proc.args, spec.deadline)
+            tree.look()
             proc.wait(max(deadline - time.monotonic(), 0.0))
         except subprocess.TimeoutExpired:
-            kill_tree(proc, 0.0)
+            kill_tree(proc, tree, 0.0)
             drain()
             return result(timed_out=True)
         except BaseException:
-            kill_tree(proc, 0.0)
+            kill_tree(proc, tree, 0.0)
             drain()
             if on_interrupt is not None:
                 on_interrupt(result(interrupted=True))
             raise
-        return result(leftovers=tuple(kill_tree(proc, exit_grace)))
+        return result(leftovers=tuple(kill_tree(proc, tree, exit_grace)))
 
 
 READER_WAIT = 5.0  # seconds to collect the remaining output once the tree is killed
@@ -264,6 +268,19 @@ class _LineReader:
         return text, line_times(text, chunks)
 
 
+LOOK_EVERY = 0.25  # seconds between looks for the tree's processes while a run goes on
+
+
+def _join_looking(reader: _LineReader, tree: ProcessTree, deadline: float) -> bool:
+    """Wait until ``deadline`` for the end of ``reader``'s stream (True if reached),
+    noting the tree's processes meanwhile, so a child orphaned early is known."""
+    while not reader.join(min(LOOK_EVERY, deadline - time.monotonic())):
+        if time.monotonic() >= deadline:
+            return False
+        tree.look()
+    return True
+
+
 def line_times(text: str, chunks: list[tuple[bytes, float]]) -> tuple[float, ...]:
     """The arrival time of each line of ``text.splitlines()``: that of the chunk
     (a line as read, up to its newline) in which the line begins.  splitlines()
@@ -284,69 +301,108 @@ def line_times(text: str, chunks: list[tuple[bytes, float]]) -> tuple[float, ...
     return tuple(times)
 
 
-def _proc_stat(pid: int | str) -> list[str] | None:
-    """The fields of /proc/PID/stat after the command name (state first), or None."""
-    try:
-        stat = Path("/proc", str(pid), "stat").read_text()
-    except OSError:
-        return None
-    return stat[stat.rindex(")") + 2 :].split()
-
-
 def process_alive(pid: int) -> bool:
-    """True while ``pid`` runs; a zombie has exited and only awaits reaping (Linux)."""
-    fields = _proc_stat(pid)
-    return fields is not None and fields[0] != "Z"
-
-
-def group_members(pgid: int) -> list[int]:
-    """Live pids in process group ``pgid`` (Linux /proc; elsewhere a probe)."""
+    """True while ``pid`` runs; a zombie has exited and only awaits reaping."""
     try:
-        # One system call answers the usual case (the group is empty), which
-        # spares a read of every /proc/PID/stat on the machine.
+        return _running(psutil.Process(pid))
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _running(p: psutil.Process) -> bool:
+    """``p`` (not another process that got its pid since) still runs."""
+    try:
+        return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:  # ZombieProcess (macOS) is one too
+        return False
+
+
+def group_members(pgid: int) -> list[psutil.Process]:
+    """Processes in process group ``pgid`` (POSIX): orphans re-parented away
+    from the tree are still there."""
+    if os.name == "nt":
+        return []
+    try:
+        # One system call answers the usual case (the group is empty).
         os.killpg(pgid, 0)
     except ProcessLookupError:
         return []
     except PermissionError:
         pass  # a member we may not signal is still a member
-    if not Path("/proc").is_dir():
-        return [pgid]  # the group has members; without /proc their pids are unknown
     members = []
-    for entry in Path("/proc").iterdir():
-        fields = _proc_stat(entry.name) if entry.name.isdigit() else None
-        # fields[0] is the state, fields[2] the process group.
-        if fields is not None and int(fields[2]) == pgid and fields[0] != "Z":
-            members.append(int(entry.name))
+    for pid in psutil.pids():
+        with contextlib.suppress(OSError, psutil.NoSuchProcess):  # gone meanwhile
+            if os.getpgid(pid) == pgid:
+                members.append(psutil.Process(pid))
     return members
+
+
+class ProcessTree:
+    """The processes of one run: the leader's descendants, remembered from
+    every look while the leader runs (Windows has no process groups to find
+    an orphan by), and on POSIX every member of the leader's process group."""
+
+    def __init__(self, leader: subprocess.Popen[bytes]) -> None:
+        self._leader = leader
+        self._seen: dict[int, psutil.Process] = {}
+
+    def look(self) -> None:
+        """Remember the leader's descendants; once it is reaped its pid may be another's."""
+        if self._leader.returncode is not None:
+            return
+        try:
+            root = psutil.Process(self._leader.pid)
+            found = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return
+        for p in found:
+            self._seen.setdefault(p.pid, p)
+
+    def alive(self) -> list[psutil.Process]:
+        self.look()
+        members = {**self._seen, **{p.pid: p for p in group_members(self._leader.pid)}}
+        return [p for p in members.values() if _running(p)]
+
+    def alive_after(self, grace: float) -> list[psutil.Process]:
+        """Polled for up to ``grace`` seconds until none is left (an orphan closes
+        its output a moment before it is gone)."""
+        grace_ends = time.monotonic() + grace
+        while True:
+            alive = self.alive()
+            if not alive or time.monotonic() >= grace_ends:
+                return alive
+            time.sleep(0.01)
+
+    def kill(self, members: list[psutil.Process]) -> None:
+        """SIGKILL the process group where there is one, and each member."""
+        if os.name != "nt":
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._leader.pid, signal.SIGKILL)
+        for p in members:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                p.kill()
 
 
 KILL_WAIT = 5.0  # seconds for killed processes to disappear
 
 
-def _still_alive(proc: subprocess.Popen[bytes], grace: float) -> list[int]:
-    """Group members other than the reaped leader, polled for up to ``grace``
-    seconds until none is left (an orphan closes its output a moment before
-    it is gone; a killed process takes a moment to die)."""
-    grace_ends = time.monotonic() + grace
+def kill_tree(proc: subprocess.Popen[bytes], tree: ProcessTree, grace: float) -> list[int]:
+    """Kill every process of the run; return the pids still alive after
+    ``grace`` seconds (the leader's, while it had not exited)."""
+    left = [p.pid for p in tree.alive_after(grace)]
+    # Killing is asynchronous, and a dying parent may still start a child:
+    # return only once nothing of the tree is left.
+    gone_by = time.monotonic() + KILL_WAIT
     while True:
-        alive = [pid for pid in group_members(proc.pid) if pid != proc.pid or proc.returncode is None]
-        if not alive or time.monotonic() >= grace_ends:
-            return alive
+        alive = tree.alive()
+        if not alive:
+            break
+        if time.monotonic() >= gone_by:
+            raise HarnessError(
+                f"processes {[p.pid for p in alive]} of run {proc.pid} survived SIGKILL for {KILL_WAIT:.0f} s"
+            )
+        tree.kill(alive)
         time.sleep(0.01)
-
-
-def kill_tree(proc: subprocess.Popen[bytes], grace: float) -> list[int]:
-    """Kill every process of the run's group; return the pids still alive
-    after ``grace`` seconds."""
-    if os.name == "nt":  # pragma: no cover - Windows
-        subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True)
-        return []
-    alive = _still_alive(proc, grace)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
     if proc.returncode is None:
         proc.wait()
-    # SIGKILL is delivered asynchronously: return only once the group is gone.
-    if _still_alive(proc, KILL_WAIT):
-        raise HarnessError(f"process group {proc.pid} survived SIGKILL for {KILL_WAIT:.0f} s")
-    return alive
+    return left

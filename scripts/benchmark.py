@@ -12,6 +12,9 @@ after the timing ((c) to (e)) come from the run cache of the last default run
 (<basetemp>/mpspec-runs/*.json, RunResult.to_json).  Targets are printed next
 to the figures; missing one does not change the exit status, which is 1 only if
 a pytest run failed and 2 on bad input.
+
+Made for Linux (/proc/stat); on another POSIX system the CPU figures are
+getrusage()'s; not on Windows, which has no resource module.
 """
 
 from __future__ import annotations

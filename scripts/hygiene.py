@@ -11,6 +11,8 @@ environment (pytest passes its environment to every scenario, and multiprocessin
 to every child).  For each case it prints pytest's exit status and the number of
 the run's processes alive once pytest has exited (expected 0); any such process is
 named and killed.  Exit status: 0 none left, 1 a case left one, 2 bad input.
+
+Linux only: it reads each process's environment from /proc.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ Both cores are kept busy by Debian's stress-ng (`stress-ng --cpu <nproc>`;
 reports to its own temporary paths.  After each run, a process still carrying
 the run's marker variable (every scenario process inherits pytest's environment)
 fails the run, named by pid.  Exit status: 0 all green, 1 a run failed, 2 bad input.
+
+Linux only: it reads each process's environment from /proc.
 """
 
 from __future__ import annotations
@@ -112,6 +114,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    if not Path("/proc/self/environ").exists():
+        parser.error("needs Linux /proc")
     shuffle = has_shuffle()
     if not shuffle:
         print("note: pytest has no --shuffle option here: the tests run in their usual order")

@@ -3,7 +3,8 @@ and a failing test shows the scenario's transcript."""
 
 from __future__ import annotations
 
-import os
+import multiprocessing
+import signal
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,10 @@ import pytest
 
 from harness.runner import PROJECT_ROOT, RunSpec, process_alive, run
 
-pytestmark = [pytest.mark.meta, pytest.mark.skipif(os.name == "nt", reason="process checks use /proc")]
+pytestmark = [
+    pytest.mark.meta,
+    pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="the checks' scenarios fork"),
+]
 
 
 # The hang checks wait on purpose for a deadline or a pytest-timeout.  They start
@@ -43,6 +47,8 @@ def test_run_past_its_deadline_is_killed_with_its_children(tmp_path):
     for pid_file, deadline in until_the_tree_was_up(tmp_path, FIRST_DEADLINE):
         r = run(RunSpec("_harness_check", "fork", "hang", params=(("pid-file", str(pid_file)),), deadline=deadline))
         assert r.timed_out is True
+        # Killed, not left to give up its bounded wait and exit by itself.
+        assert r.returncode == -signal.SIGKILL
         assert f"TIMED OUT after {deadline:g} s; the process tree was killed" in r.transcript()
         assert [p for p in pids(pid_file) if process_alive(p)] == []
 
@@ -82,6 +88,7 @@ def test_failing_and_timed_out_tests_show_transcripts_and_leave_nothing(pytester
         out = result.stdout.str()
         assert f"Timeout (>{timeout}s) from pytest-timeout." in out
         assert "INTERRUPTED; the process tree was killed" in out
+        assert f"exit status: {-signal.SIGKILL}" in out
         assert "scenario -m scenarios.mp_logging --start-method fork" in out
         assert "count : 0" in out
         assert [p for p in pids(pid_file) if process_alive(p)] == []

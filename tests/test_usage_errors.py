@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from harness import matrix
+from harness.catalogue import CLAIMS
 from harness.report_plugin import _check_writable
 from harness.runner import PROJECT_ROOT
 from harness.targets import TargetError, discover
@@ -52,12 +53,33 @@ def test_pytest_reports_a_bad_option_in_one_line_with_status_4(pytester, monkeyp
     pytester.makeconftest('pytest_plugins = ["harness.pytest_plugin", "harness.report_plugin"]')
     pytester.makepyfile("def test_nothing(): pass")
     # In-process: the message and exit status come from pytest's own main(), with no interpreter to start.
-    result = pytester.runpytest_inprocess("--start-method", "bogus", "--python", "/nonexistent/python")
+    result = pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", "--start-method", "bogus", "--python", "/nonexistent/python"
+    )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert [line for line in result.stderr.lines if line.strip()] == [
         "ERROR: --start-method bogus: unknown start method (choose from fork, spawn, forkserver)"
     ]
     assert "Traceback" not in result.stdout.str()
+
+
+def test_an_unknown_claim_or_section_is_refused_in_one_line(pytester, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
+    pytester.makeconftest('pytest_plugins = ["harness.pytest_plugin", "harness.report_plugin"]')
+    pytester.makepyfile("def test_nothing(): pass")
+    testable = ", ".join(c.id for c in CLAIMS.values() if c.testable)
+    opinion = next(c.id for c in CLAIMS.values() if not c.testable)
+    for args, message in (
+        (("--claim", "LOG-04", "--claim", "LOG-99"), f"--claim LOG-99: unknown claim (choose from {testable})"),
+        (("--claim", opinion), f"--claim {opinion}: an opinion, which has no tests (choose from {testable})"),
+        (
+            ("--section", "EXITS"),
+            "--section EXITS: unknown section (choose from LOG, DAEMON, EXIT, EVENT, COMM, GUARD)",
+        ),
+    ):
+        result = pytester.runpytest_inprocess("-p", "no:cacheprovider", *args)
+        assert result.ret == pytest.ExitCode.USAGE_ERROR
+        assert [line for line in result.stderr.lines if line.strip()] == [f"ERROR: {message}"]
 
 
 def test_a_missing_note_is_refused_in_one_line(pytester, monkeypatch, tmp_path):
@@ -70,7 +92,7 @@ def test_a_missing_note_is_refused_in_one_line(pytester, monkeypatch, tmp_path):
         (tmp_path / "nowhere.txt", f"--note {tmp_path / 'nowhere.txt'}: no such file or folder"),
         (empty, f"--note {empty}: expected one .txt or .md file in the folder, found 0"),
     ):
-        result = pytester.runpytest_inprocess(f"--note={option}")
+        result = pytester.runpytest_inprocess("-p", "no:cacheprovider", f"--note={option}")
         assert result.ret == pytest.ExitCode.USAGE_ERROR
         assert [line for line in result.stderr.lines if line.strip()] == [f"ERROR: {message}"]
 
