@@ -63,6 +63,7 @@ def test_ini_reports_land_in_the_project_from_a_subfolder(pytester, monkeypatch)
         "junit.xml",
         "matrix.html",
         "matrix.json",
+        "note.html",
         "report.html",
     ]
     assert not (sub / "reports").exists()
