@@ -368,13 +368,27 @@ def check(names: list[str], pytest_args: list[str], workers: int, note_option: s
     return 1 if problems else 0
 
 
-def list_mutants() -> None:
-    for name, (claims, text) in _behaviour_mutants().items():
-        print(f"behaviour  {name:<40} {', '.join(claims) or '-':<24} {text}")
-    for mutant in NOTE_MUTANTS:
-        print(f"note       {mutant.name:<40} {', '.join(mutant.claims):<24} {mutant.description}")
-    for prediction in prediction_mutants.all_mutants(dict(CLAIMS), dict(EXPECTATIONS)).values():
-        print(f"prediction {prediction.name:<40} {prediction.kind:<24} {prediction.description}")
+def list_mutants(names: list[str]) -> int:
+    """Every mutant, or the named ones (exit 2 naming the first unknown one)."""
+    lines = [
+        *(
+            (name, f"behaviour  {name:<40} {', '.join(c) or '-':<24} {t}")
+            for name, (c, t) in _behaviour_mutants().items()
+        ),
+        *((m.name, f"note       {m.name:<40} {', '.join(m.claims):<24} {m.description}") for m in NOTE_MUTANTS),
+        *(
+            (p.name, f"prediction {p.name:<40} {p.kind:<24} {p.description}")
+            for p in prediction_mutants.all_mutants(dict(CLAIMS), dict(EXPECTATIONS)).values()
+        ),
+    ]
+    unknown = [n for n in names if n not in {name for name, _ in lines}]
+    if unknown:
+        print(f"error: unknown mutant {unknown[0]!r} (see --list)", file=sys.stderr)
+        return 2
+    for name, line in lines:
+        if not names or name in names:
+            print(line)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -385,13 +399,12 @@ def main(argv: list[str] | None = None) -> int:
         argv, pytest_args = argv[:at], argv[at + 1 :]
     parser = argparse.ArgumentParser(prog="python -m harness.mutation", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="mutants to run (default: all)")
-    parser.add_argument("--list", action="store_true", help="list the mutants and exit")
+    parser.add_argument("--list", action="store_true", help="list the mutants (or the named ones) and exit")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="pytest runs side by side")
     parser.add_argument("--note", metavar="PATH", help="the study note (default: ../shared/seed/ when it exists)")
     args = parser.parse_args(argv)
     if args.list:
-        list_mutants()
-        return 0
+        return list_mutants(args.names)
     return check(args.names, pytest_args, args.jobs, args.note)
 
 

@@ -20,7 +20,7 @@ from harness.runner import PROJECT_ROOT
 DEFAULT_LOCATION = PROJECT_ROOT.parent / "shared" / "seed"
 TRANSCRIPT_MARK = "(실행 결과)"  # the heading of each transcript ("run result")
 HOW_TO_GET_IT = (
-    "the note is not at hand: give mpspec your copy with --note PATH (the study note on multiprocessing "
+    "the note is not at hand: give mpspec your copy with --note=PATH (the study note on multiprocessing "
     f"from the series on writing Pythonic code), or put it in {DEFAULT_LOCATION}"
 )
 
