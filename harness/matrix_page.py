@@ -41,7 +41,7 @@ th,td{{border-right:1px solid #ddd;border-bottom:1px solid #ddd;padding:1px 3px;
 thead th{{position:sticky;background:#f3f3f3;z-index:2}}
 thead tr.groups th{{top:0;height:18px}}
 thead tr.methods th{{top:21px;font-weight:normal;color:#555}}
-th.claim,td.claim{{position:sticky;left:0;background:#fff;z-index:1;text-align:left;max-width:34em;
+th.claim,td.claim{{position:sticky;left:0;background:#fff;z-index:1;text-align:left;max-width:42em;
   overflow:hidden;text-overflow:ellipsis}}
 thead th.claim{{z-index:3;background:#f3f3f3}}
 td.c{{text-align:center;font-weight:bold;min-width:1.3em;padding:1px 2px}}

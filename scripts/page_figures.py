@@ -2,7 +2,8 @@
 """Figures and screenshots of mpspec's pages (not a test): each page opened in the
 system's Chromium (Playwright, ``executable_path``) at a window of the given size,
 with its page width and height and, for a matrix page, the tallest claim row.
-The screenshots (the first screen, and the whole page) go to ``--out``.
+The screenshots (the first screen, and the whole page where it is at most 16384 px
+tall) go to ``--out``.
 
     python scripts/page_figures.py reports/matrix.html reports/note.html reports/report.html
 
@@ -21,6 +22,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 from harness import browser  # noqa: E402  (the project root is on the path only now)
 
 ONE_LINE = 24  # px, as the browser tests have it
+FULL_PAGE_LIMIT = 16384  # px: Chromium paints no taller screenshot in one piece
 
 MEASURE = """() => ({
     width: document.documentElement.scrollWidth,
@@ -55,10 +57,13 @@ def main() -> int:
             found = page.evaluate(MEASURE)
             stem = f"{path.stem}-{args.width}px"
             page.screenshot(path=str(args.out / f"{stem}.png"))
-            page.screenshot(path=str(args.out / f"{stem}-full.png"), full_page=True)
+            shots = f"{args.out / stem}.png"
+            if found["height"] <= FULL_PAGE_LIMIT:
+                page.screenshot(path=str(args.out / f"{stem}-full.png"), full_page=True)
+                shots += f" and {stem}-full.png"
             row = f", tallest claim row {found['tallest']:.0f} px" if found["tallest"] else ""
             print(f"{path}: {found['width']} x {found['height']} px at a {args.width} px window{row}")
-            print(f"  screenshots: {args.out / stem}.png and {stem}-full.png")
+            print(f"  screenshots: {shots}")
             if found["width"] > args.width or found["tallest"] > ONE_LINE:
                 status = 1
     return status
