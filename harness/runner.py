@@ -384,6 +384,9 @@ class ProcessTree:
 
 
 KILL_WAIT = 5.0  # seconds for killed processes to disappear
+# The exit status of a process the harness killed: -SIGKILL on POSIX; on Windows psutil's
+# kill() is TerminateProcess(handle, SIGTERM), so the status is 15.
+KILLED_STATUS = signal.SIGTERM if os.name == "nt" else -signal.SIGKILL
 
 
 def kill_tree(proc: subprocess.Popen[bytes], tree: ProcessTree, grace: float) -> list[int]:
