@@ -44,7 +44,8 @@ _CSS = f"""
 body{{font-family:{FONTS};display:flex;flex-direction:column}}
 body>*{{order:3}}body>#title,body>p:first-of-type{{order:0}}body>.summary{{order:1}}
 body>#environment-header,body>#environment{{order:2}}body>footer{{order:4}}
-#mpspec-claims{{font-size:13px;margin-bottom:2em}}
+#mpspec-claims{{font-size:13px;margin-bottom:2em;color:#222}}
+#mpspec-claims a{{color:#235}}
 #mpspec-claims table{{border-collapse:collapse;width:100%}}
 #mpspec-claims th,#mpspec-claims td{{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}}
 #mpspec-claims tr.section th{{background:#e3e9f3;font-size:14px}}
