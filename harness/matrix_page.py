@@ -26,7 +26,7 @@ from harness.matrix import (
     counts,
     index,
 )
-from harness.page_style import FONTS, css_class, esc
+from harness.page_style import FONTS, css_class, esc, legend
 
 METHOD_ABBREVIATION = {"fork": "f", "spawn": "s", "forkserver": "fs"}
 TOTALS = (HOLDS, CAVEAT, DOES_NOT_HOLD, UNEXPECTED)
@@ -101,9 +101,7 @@ def render(data: dict[str, object], report_href: str = "", note_href: str = "") 
             "<nav>" + "".join(f"<a href='{esc(h)}'>{esc(t)}</a>" for t, h in links if h) + "</nav>",
             "<h1>mpspec verdict matrix</h1>",
             "<p>Does the note's statement hold on each interpreter and start method, as this run observed it? "
-            "A cell links to the note on why. <span class='legend'>"
-            + "".join(f"<span class='{css_class(s)}'>{esc(m)} {esc(s)}</span>" for s, m in MARK.items())
-            + "</span></p>",
+            "A cell links to the note on why. <span class='legend'>" + legend(MARK.items()) + "</span></p>",
             "<p>Cells: " + ", ".join(f"{n} {esc(s)}" for s, n in counts(data).items() if n) + "</p>",
             "<input type='checkbox' id='only-problems'> <label for='only-problems'>only the claims that do not "
             "hold or are unexpected somewhere</label>",

@@ -17,7 +17,7 @@ from harness.catalogue import CLAIMS, SECTIONS
 from harness.claims import Claim
 from harness.matrix import CAVEAT, DOES_NOT_HOLD, HOLDS, MARK, NOT_APPLICABLE, NOT_RUN, UNEXPECTED
 from harness.note import HOW_TO_GET_IT, TRANSCRIPT_MARK, Note, bare
-from harness.page_style import FONTS, MONO_FONTS, css_class, esc
+from harness.page_style import FONTS, MONO_FONTS, css_class, esc, legend
 
 # The mark a claim gets: its worst cell that ran; "not run" only when none did.
 MARK_ORDER = (UNEXPECTED, DOES_NOT_HOLD, CAVEAT, HOLDS, NOT_RUN, NOT_APPLICABLE)
@@ -84,7 +84,7 @@ def render(
         f"<p lang='en'>{esc(note.path.name)}: {len(note.lines)} lines. Beside each statement the catalogue "
         "cites, the claim's mark (its worst cell in the verdict matrix; the cell counts on hover) links to its "
         "evidence in the report. Transcript lines this run printed differently are shaded. <span class='legend'>"
-        + "".join(f"<span class='{css_class(s)}'>{esc(MARK[s])} {esc(s)}</span>" for s in MARK_ORDER)
+        + legend((s, MARK[s]) for s in MARK_ORDER)
         + "</span></p>",
     ]
     for number, raw in enumerate(note.lines, 1):

@@ -4,6 +4,7 @@ font exists, and the escaping of text and statuses."""
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 
 # System UI fonts first; then the CJK fonts of Linux (Noto, Nanum), macOS and Windows, so
 # Hangul never falls back to boxes while a Korean-capable font is installed.
@@ -24,3 +25,8 @@ def esc(text: str) -> str:
 def css_class(status: str) -> str:
     """A matrix status as a CSS class: "does not hold" -> "does-not-hold"."""
     return status.replace(" ", "-").replace("/", "-")
+
+
+def legend(marks: Iterable[tuple[str, str]]) -> str:
+    """(status, mark) pairs as coloured swatches, the key to a page's marks."""
+    return "".join(f"<span class='{css_class(status)}'>{esc(mark)} {esc(status)}</span>" for status, mark in marks)

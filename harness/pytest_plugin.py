@@ -362,6 +362,22 @@ def observe(request: pytest.FixtureRequest) -> Observer:
 
 
 @pytest.fixture
+def inner_pytest(pytester: pytest.Pytester) -> Callable[..., pytest.RunResult]:
+    """``inner_pytest(*args)``: pytest run in this process (so it sees this process's
+    catalogue), serial and without a cache, its temporary files and reports (HTML,
+    JUnit, matrix) inside the pytester folder, never in the project's reports/."""
+
+    def run(*args: str) -> pytest.RunResult:
+        here = pytester.path
+        return pytester.runpytest_inprocess(
+            *("-p", "no:cacheprovider", "-n", "0", f"--basetemp={here / 'tmp'}", f"--html={here / 'report.html'}"),
+            *(f"--junitxml={here / 'junit.xml'}", f"--matrix-json={here / 'matrix.json'}", *args),
+        )
+
+    return run
+
+
+@pytest.fixture
 def report_extra(request: pytest.FixtureRequest) -> dict[str, Any]:
     """Plain data a meta-test hands to the report plugin (the note's counts, say)."""
     extra: dict[str, Any] = request.node.stash.setdefault(REPORT_EXTRA, {})

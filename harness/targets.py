@@ -112,8 +112,7 @@ def _run_text(argv: list[str]) -> str:
         return ""
 
 
-def _pyenv_pythons() -> list[str]:
-    root = _pyenv_root()
+def _pyenv_pythons(root: Path | None) -> list[str]:
     if root is None:
         return []
     found = []
@@ -140,11 +139,11 @@ def _executable(path: str) -> bool:
 _ON_PATH = re.compile(r"(python|pypy)3(\.\d+)?(\.exe)?", re.IGNORECASE)
 
 
-def _on_path() -> list[str]:
+def _on_path(pyenv_root: Path | None) -> list[str]:
     """python3, python3.X, pypy3 ... in every folder of PATH this user may list."""
     found = []
-    root = _pyenv_root()
-    shims = str(root / "shims") if root else None  # pyenv's shims only lead to its versions, already listed
+    # pyenv's shims only lead to its versions, listed already.
+    shims = str(pyenv_root / "shims") if pyenv_root else None
     for folder in os.environ.get("PATH", "").split(os.pathsep):
         if not folder or folder == shims or not _listable(Path(folder)):
             continue
@@ -181,7 +180,8 @@ def everywhere() -> list[str]:
     Plain folder listings, not python-discovery: it runs every candidate it meets, which
     took 4 s (12 s on a cold cache) per run here, where our probe runs each one once."""
     found: dict[str, str] = {}  # real path -> the first name met: each interpreter is probed once
-    for path in [*_pyenv_pythons(), *_uv_pythons(), *_registered_pythons(), *_on_path()]:
+    root = _pyenv_root()
+    for path in [*_pyenv_pythons(root), *_uv_pythons(), *_registered_pythons(), *_on_path(root)]:
         found.setdefault(os.path.realpath(path), path)
     return list(found.values())
 

@@ -19,15 +19,12 @@ pytestmark = pytest.mark.meta
 PLUGINS = 'pytest_plugins = ["harness.pytest_plugin", "harness.report_plugin"]'
 
 
-def test_junit_xml_carries_only_claim_python_and_start_method(pytester):
+def test_junit_xml_carries_only_claim_python_and_start_method(pytester, inner_pytest):
     junit = pytester.path / "junit.xml"
-    result = pytester.runpytest_inprocess(
+    result = inner_pytest(
         # "--claim=ID": pytest < 9 takes a separate value for a path, and loses the test path after it.
-        *("-p", "no:cacheprovider", "-n", "0", "--claim=DAEMON-02", "--start-method=spawn"),
-        f"--basetemp={pytester.path / 'tmp'}",
-        f"--html={pytester.path / 'report.html'}",
-        f"--junitxml={junit}",
-        f"--matrix-json={pytester.path / 'matrix.json'}",
+        "--claim=DAEMON-02",
+        "--start-method=spawn",
         str(PROJECT_ROOT / "tests" / "test_daemon.py"),
     )
     result.assert_outcomes(passed=1)

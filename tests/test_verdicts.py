@@ -41,43 +41,26 @@ def test_the_summary_says_what_was_observed_and_what_is_predicted_beyond_it():
     )
 
 
-def test_a_run_whose_verdict_disagrees_fails(pytester, monkeypatch):
+LOG_01_FORK = ("-k", "test_log_records_are_written_to_stderr_only and fork and not forkserver")
+
+
+def test_a_run_whose_verdict_disagrees_fails(inner_pytest, monkeypatch):
     """LOG-01's verdict flipped to wrong as written: its test still passes, the run does not."""
     monkeypatch.setitem(CLAIMS, "LOG-01", dataclasses.replace(CLAIMS["LOG-01"], verdict=Verdict.WRONG))
     # In-process: the inner run sees this process's catalogue, with the flipped verdict.
-    result = pytester.runpytest_inprocess(
-        "-p",
-        "no:cacheprovider",
-        "-n",
-        "0",
-        f"--basetemp={pytester.path / 'tmp'}",
-        f"--html={pytester.path / 'report.html'}",
-        f"--junitxml={pytester.path / 'junit.xml'}",
-        f"--matrix-json={pytester.path / 'matrix.json'}",
-        "-k",
-        "test_log_records_are_written_to_stderr_only and fork and not forkserver",
-        str(PROJECT_ROOT / "tests" / "test_mp_logging.py"),
-    )
+    result = inner_pytest(*LOG_01_FORK, str(PROJECT_ROOT / "tests" / "test_mp_logging.py"))
     result.assert_outcomes(passed=1)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["*LOG-01: the catalogue says 'wrong as written', the points show 'holds'*"])
 
 
-def test_a_failing_claim_test_says_requirement_expected_and_actual(pytester, monkeypatch):
+def test_a_failing_claim_test_says_requirement_expected_and_actual(pytester, inner_pytest, monkeypatch):
     """As h2spec does: the claim, its paraphrase, the predicted value (and from which
     prediction) and the observed one, in the failure's own section of the report."""
     log_01 = CLAIMS["LOG-01"]
     wrong = dataclasses.replace(log_01, note=dataclasses.replace(log_01.note, shows="sys.stdout"))
     monkeypatch.setitem(CLAIMS, "LOG-01", wrong)
-    result = pytester.runpytest_inprocess(
-        *("-p", "no:cacheprovider", "-n", "0", "-rN"),
-        f"--basetemp={pytester.path / 'tmp'}",
-        f"--html={pytester.path / 'report.html'}",
-        f"--junitxml={pytester.path / 'junit.xml'}",
-        f"--matrix-json={pytester.path / 'matrix.json'}",
-        *("-k", "test_log_records_are_written_to_stderr_only and fork and not forkserver"),
-        str(PROJECT_ROOT / "tests" / "test_mp_logging.py"),
-    )
+    result = inner_pytest("-rN", *LOG_01_FORK, str(PROJECT_ROOT / "tests" / "test_mp_logging.py"))
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
