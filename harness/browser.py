@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from harness import matrix
 from harness.catalogue import CLAIMS
-from harness.claims import AS_NOTED_CONDITION, NO_METHOD, Point, full_version
+from harness.claims import AS_NOTED_CONDITION, NO_METHOD
 from harness.observe import Observation
 
 if TYPE_CHECKING:
@@ -65,9 +65,7 @@ def predicted_matrix(columns: Iterable[matrix.Column]) -> dict[str, object]:
                     continue
                 observations = []
                 for condition in (AS_NOTED_CONDITION, *claim.conditions):
-                    version = full_version(column.version)
-                    point = Point(column.implementation, version, column.platform, method, condition)
-                    prediction = claim.predict(point)
+                    prediction = claim.predict(column.point(method, condition))
                     because = prediction.variation.reason if prediction.variation else ""
                     value = repr(prediction.value)
                     observations.append(

@@ -22,6 +22,9 @@ from typing import Any, Callable, Tuple
 ALL_START_METHODS = ("fork", "spawn", "forkserver")
 NO_METHOD = "-"  # the point of a claim the start method plays no part in
 AS_NOTED_CONDITION = ""  # the conditions of the note's own examples
+# Point.environment facts, as the target's probe finds them (harness.targets).
+UNDER_WINE = "Wine"  # a Windows build run by Wine on Linux or macOS
+NO_STDLIB_ASSERTS = "stdlib without asserts"  # the Windows embeddable build compiles its stdlib so
 
 
 class _AsNoted:
@@ -69,6 +72,8 @@ class Point:
     platform: str  # sys.platform
     start_method: str  # NO_METHOD for claims the start method plays no part in
     condition: str = AS_NOTED_CONDITION
+    # Facts about where the interpreter runs, beyond its platform: UNDER_WINE, NO_STDLIB_ASSERTS.
+    environment: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,8 @@ class Variation:
     platforms: tuple[str, ...] = ()  # sys.platform values
     implementations: tuple[str, ...] = ()  # sys.implementation.name values
     conditions: tuple[str, ...] = ()
+    # Where these facts all hold (Point.environment): a difference of Wine's, say, not CPython's.
+    environments: tuple[str, ...] = ()
 
     def applies(self, point: Point) -> bool:
         return (
@@ -97,11 +104,13 @@ class Variation:
             and (not self.platforms or point.platform in self.platforms)
             and (not self.implementations or point.implementation in self.implementations)
             and (not self.conditions or point.condition in self.conditions)
+            and all(fact in point.environment for fact in self.environments)
         )
 
     def where(self) -> str:
         """Where it applies, in a few words: "from 3.13", "win32, 3.11.6 to before 3.11.8"."""
         parts = list(self.implementations) + (["/".join(self.platforms)] if self.platforms else [])
+        parts += [f"under {fact}" if fact == UNDER_WINE else fact for fact in self.environments]
         dotted = [".".join(map(str, v)) if v else "" for v in (self.since, self.until)]
         if self.since and self.until:
             parts.append(f"{dotted[0]} to before {dotted[1]}")
@@ -272,9 +281,10 @@ def verdict_of(points: Mapping[Point, bool]) -> Verdict | None:
         return Verdict.HOLDS
     if found == {False}:
         return Verdict.WRONG
-    by_rest: defaultdict[tuple[str, str, str, str], set[bool]] = defaultdict(set)
+    by_rest: defaultdict[tuple[str, str, str, str, tuple[str, ...]], set[bool]] = defaultdict(set)
     for point, holds in points.items():
-        by_rest[(point.implementation, point.platform, point.start_method, point.condition)].add(holds)
+        rest = (point.implementation, point.platform, point.start_method, point.condition, point.environment)
+        by_rest[rest].add(holds)
     if any(len(seen) > 1 for seen in by_rest.values()):
         return Verdict.VERSION
     return Verdict.CAVEAT

@@ -26,12 +26,13 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from harness.catalogue import CLAIMS
-from harness.claims import NO_METHOD, Claim
+from harness.claims import AS_NOTED_CONDITION, NO_METHOD, Claim, Point, full_version
 from harness.observe import Observation, Use
 
-SCHEMA = "mpspec-matrix/2"
+SCHEMA = "mpspec-matrix/3"  # 3: columns name their emulator and environment
 HOLDS, CAVEAT, DOES_NOT_HOLD = "holds", "holds with a caveat", "does not hold"
 UNEXPECTED, NOT_APPLICABLE, NOT_RUN = "unexpected", "n/a", "not run"
 MARK = {HOLDS: "✓", CAVEAT: "~", DOES_NOT_HOLD: "✗", UNEXPECTED: "!", NOT_APPLICABLE: "·", NOT_RUN: "?"}
@@ -48,14 +49,48 @@ class Column:
     implementation: str
     version: tuple[int, ...]
     start_methods: tuple[str, ...]
+    emulator: str = ""  # "Wine 8.0": a Windows build observed under Wine, kept apart from real Windows
+    environment: tuple[str, ...] = ()  # the target's Point.environment
 
     @property
     def label(self) -> str:
         return f"{self.implementation}{self.version[0]}.{self.version[1]}"
 
     @property
+    def system(self) -> str:
+        """``linux``, ``win32``, ``win32 (Wine 8.0)``."""
+        return f"{self.platform} ({self.emulator})" if self.emulator else self.platform
+
+    @property
     def key(self) -> str:
-        return f"{self.platform}/{self.label}"
+        """The same as ``Target.column_key``."""
+        return f"{self.system}/{self.label}"
+
+    def point(self, start_method: str, condition: str = AS_NOTED_CONDITION) -> Point:
+        """As ``Target.point``: a column's version may lack its patch release (3.13 is 3.13.0)."""
+        version = full_version(self.version)
+        return Point(self.implementation, version, self.platform, start_method, condition, self.environment)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "platform": self.platform,
+            "implementation": self.implementation,
+            "version": list(self.version),
+            "start_methods": list(self.start_methods),
+            "emulator": self.emulator,
+            "environment": list(self.environment),
+        }
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Column:
+        return cls(
+            str(raw["platform"]),
+            str(raw["implementation"]),
+            tuple(int(n) for n in raw["version"]),
+            tuple(str(m) for m in raw["start_methods"]),
+            str(raw["emulator"]),
+            tuple(str(e) for e in raw["environment"]),
+        )
 
 
 @dataclass
@@ -152,15 +187,7 @@ def build(columns: Iterable[Column], found: dict[tuple[str, str, str], Found], h
                 )
     return {
         "schema": SCHEMA,
-        "columns": [
-            {
-                "platform": c.platform,
-                "implementation": c.implementation,
-                "version": list(c.version),
-                "start_methods": list(c.start_methods),
-            }
-            for c in columns
-        ],
+        "columns": [c.to_json() for c in columns],
         "cells": cells,
     }
 
@@ -176,7 +203,7 @@ def load(path: Path) -> dict[str, object]:
         raise MatrixError(f"{path}: not an mpspec matrix (schema {SCHEMA!r} expected)")
     try:
         for c in data["columns"]:
-            Column(str(c["platform"]), str(c["implementation"]), tuple(c["version"]), tuple(c["start_methods"]))
+            Column.from_json(c)
         for c in data["cells"]:
             if c["status"] not in MARK or not isinstance(c["reasons"], list) or not isinstance(c["observed"], list):
                 raise ValueError(c)
@@ -192,8 +219,7 @@ def merge(parts: list[dict[str, object]]) -> dict[str, object]:
     cells: dict[tuple[str, str, str], dict[str, object]] = {}
     for part in parts:
         for c in part["columns"]:  # type: ignore[attr-defined]
-            key = f"{c['platform']}/{c['implementation']}{c['version'][0]}.{c['version'][1]}"
-            columns.setdefault(key, c)
+            columns.setdefault(Column.from_json(c).key, c)
         for c in part["cells"]:  # type: ignore[attr-defined]
             key3 = (c["claim"], c["column"], c["start_method"])
             old = cells.get(key3)
@@ -203,11 +229,8 @@ def merge(parts: list[dict[str, object]]) -> dict[str, object]:
 
 
 def columns_of(data: dict[str, object]) -> list[Column]:
-    cols = [
-        Column(c["platform"], c["implementation"], tuple(c["version"]), tuple(c["start_methods"]))
-        for c in data["columns"]  # type: ignore[attr-defined]
-    ]
-    return sorted(cols, key=lambda c: (c.platform, c.implementation != "cpython", c.version))
+    cols = [Column.from_json(c) for c in data["columns"]]  # type: ignore[attr-defined]
+    return sorted(cols, key=lambda c: (c.platform, c.emulator, c.implementation != "cpython", c.version))
 
 
 def index(data: dict[str, object]) -> dict[tuple[str, str, str], dict[str, object]]:

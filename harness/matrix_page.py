@@ -119,10 +119,10 @@ def render(data: dict[str, object], report_href: str = "", note_href: str = "") 
 
 
 def _head(columns: list[Column]) -> str:
-    platforms = {c.platform for c in columns}
+    systems = {c.system for c in columns}
     groups = "".join(
         f"<th colspan={len(c.start_methods)} class='group-start' title='{esc(c.key)}'>"
-        f"{esc(c.label if len(platforms) == 1 else f'{_short_platform(c.platform)} {c.label}')}</th>"
+        f"{esc(c.label if len(systems) == 1 else f'{_short_system(c)} {c.label}')}</th>"
         for c in columns
     )
     methods = "".join(
@@ -219,12 +219,12 @@ def summarise(found: list[tuple[Column, str]], columns: list[Column]) -> str:
     methods_of: dict[str, set[str]] = defaultdict(set)
     for column, method in found:
         methods_of[column.key].add(method)
-    platforms = {c.platform for c in columns}
+    systems = {c.system for c in columns}
     parts = []
     families: dict[tuple[str, str], list[Column]] = defaultdict(list)
     for column in columns:
-        families[(column.platform, column.implementation)].append(column)
-    for (platform, implementation), family in families.items():
+        families[(column.system, column.implementation)].append(column)
+    for (_, implementation), family in families.items():
         # Consecutive interpreters of a family that share the same methods make one range.
         run: list[Column] = []
         runs: list[tuple[list[Column], frozenset[str]]] = []
@@ -238,7 +238,7 @@ def summarise(found: list[tuple[Column, str]], columns: list[Column]) -> str:
         for members, methods in runs:
             if not methods:
                 continue
-            name = f"{_short_platform(platform)} " if len(platforms) > 1 else ""
+            name = f"{_short_system(members[0])} " if len(systems) > 1 else ""
             parts.append(f"{name}{implementation} {_versions(members)}, {_methods(methods, members)}")
     return "; ".join(parts)
 
@@ -257,5 +257,7 @@ def _methods(methods: frozenset[str], members: list[Column]) -> str:
     return ", ".join(m for m in ALL_START_METHODS if m in methods)
 
 
-def _short_platform(platform: str) -> str:
-    return {"linux": "Linux", "darwin": "macOS", "win32": "Windows"}.get(platform, platform)
+def _short_system(column: Column) -> str:
+    """ "Linux", "Windows", "Windows (Wine 8.0)"."""
+    name = {"linux": "Linux", "darwin": "macOS", "win32": "Windows"}.get(column.platform, column.platform)
+    return f"{name} ({column.emulator})" if column.emulator else name

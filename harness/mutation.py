@@ -197,7 +197,7 @@ def _available(targets: list[Target], claims: Iterable[str]) -> list[Point]:
                 if method != NO_METHOD and method not in target.start_methods:
                     continue
                 for condition in ("", *claim.conditions):
-                    points.append(Point(target.implementation, target.version, target.platform, method, condition))
+                    points.append(target.point(method, condition))
     return points
 
 

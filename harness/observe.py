@@ -64,9 +64,7 @@ class Observer:
         self.uses: list[Use] = []
 
     def point(self, condition: str = AS_NOTED_CONDITION) -> Point:
-        return Point(
-            self.target.implementation, self.target.version, self.target.platform, self.start_method, condition
-        )
+        return self.target.point(self.start_method, condition)
 
     def expect(self, expectation: Expectation, condition: str = AS_NOTED_CONDITION) -> Any:
         """The value ``expectation`` predicts here (as the catalogue has it now)."""

@@ -7,6 +7,7 @@ import logging
 import multiprocessing
 import multiprocessing.util
 import random
+import subprocess
 from collections import defaultdict
 from collections.abc import Generator
 from pathlib import Path
@@ -14,14 +15,14 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Set
 
 import pytest
 
-from harness import note
+from harness import note, wine
 from harness.catalogue import CLAIMS, SECTIONS
-from harness.claims import ALL_START_METHODS, NO_METHOD
+from harness.claims import ALL_START_METHODS, NO_METHOD, UNDER_WINE
 from harness.mplog import MpLog, from_logging
 from harness.observe import Observer
 from harness.runner import RunResult, RunSpec
 from harness.scenario_cache import RunCache
-from harness.targets import Target, TargetError, discover, host
+from harness.targets import Target, TargetError, discover, host, newest_windows_build
 
 # claim id -> start methods its collected tests run under ("" = none)
 CLAIMED = pytest.StashKey[Dict[str, Set[str]]]()
@@ -40,6 +41,9 @@ METHODS = pytest.StashKey[List[str]]()
 COLUMN = pytest.StashKey[str]()
 # --claim / --section: the claims whose tests run (None: every test)
 SELECTED = pytest.StashKey[Optional[Set[str]]]()
+WINE_KEEPERS = pytest.StashKey[List["subprocess.Popen[bytes]"]]()
+# Without --python: the newest Windows build under Wine, if one is installed (marker also_on_windows)
+EXTRA_WINDOWS = pytest.StashKey[List[Target]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -112,6 +116,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "claim(id): the catalogue claim this test proves")
     config.addinivalue_line("markers", "start_methods(*names): limit the start methods of this test")
     config.addinivalue_line("markers", "meta: checks the suite itself, proves no claim")
+    config.addinivalue_line(
+        "markers", "also_on_windows: without --python, runs on a Windows build under Wine too, where one is installed"
+    )
     methods: list[str] = config.getoption("start_method")
     unknown = [m for m in methods if m not in ALL_START_METHODS]
     if unknown:
@@ -131,11 +138,29 @@ def pytest_configure(config: pytest.Config) -> None:
     if workerinput is not None and "mpspec_targets" in workerinput:
         # An xdist worker: take the controller's targets instead of probing again.
         config.stash[TARGETS] = [Target.from_json(t) for t in workerinput["mpspec_targets"]]
+        config.stash[EXTRA_WINDOWS] = [Target.from_json(t) for t in workerinput["mpspec_extra_windows"]]
         return
     try:
         config.stash[TARGETS] = discover(specs) if specs else [host()]
     except TargetError as exc:
         raise pytest.UsageError(str(exc)) from None
+    # The note's own platform beside this one, for the tests marked also_on_windows.
+    windows = None if specs else newest_windows_build()
+    config.stash[EXTRA_WINDOWS] = [windows] if windows else []
+    # One idle Windows process per Wine build for the whole session (harness.wine.keep_alive).
+    wine_builds = [t for t in config.stash[TARGETS] + config.stash[EXTRA_WINDOWS] if UNDER_WINE in t.environment]
+    config.stash[WINE_KEEPERS] = [wine.keep_alive(t.path) for t in wine_builds]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for keeper in config.stash.get(WINE_KEEPERS, []):
+        wine.release(keeper)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Where --python all could not have the Windows column, the one line that says how to get it."""
+    line = wine.notice() if "all" in config.getoption("python") else None
+    return [line] if line else []
 
 
 def selected_claims(claim_ids: list[str], section_keys: list[str]) -> set[str] | None:
@@ -162,6 +187,7 @@ def selected_claims(claim_ids: list[str], section_keys: list[str]) -> set[str] |
 def pytest_configure_node(node: Any) -> None:
     """xdist: hand the probed targets to each worker."""
     node.workerinput["mpspec_targets"] = [t.to_json() for t in node.config.stash[TARGETS]]
+    node.workerinput["mpspec_extra_windows"] = [t.to_json() for t in node.config.stash[EXTRA_WINDOWS]]
 
 
 def _claim_id(item: pytest.Item) -> str | None:
@@ -178,6 +204,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "start_method" not in metafunc.fixturenames:
         if "target" in metafunc.fixturenames and "run_scenario" in metafunc.fixturenames:
             targets = metafunc.config.stash[TARGETS]
+            if metafunc.definition.get_closest_marker("also_on_windows"):
+                targets = targets + metafunc.config.stash[EXTRA_WINDOWS]
             metafunc.parametrize("target", targets, ids=[t.label for t in targets])
         return
     marker = metafunc.definition.get_closest_marker("start_methods")

@@ -214,7 +214,7 @@ class _MatrixRecorder:
         # In-process tests run on the host, which need not be one of the --python targets.
         target = next((t for t in self.config.stash[TARGETS] if t.column_key == column), host())
         for o in observations:
-            point = Point(target.implementation, target.version, target.platform, method, o.condition)
+            point = target.point(method, o.condition)
             self.observed[claim_id][point] = self.observed[claim_id].get(point, True) and o.holds
         found = self.per_claim[claim_id]
         found.tests.append((report.nodeid, report.outcome))
@@ -224,7 +224,8 @@ class _MatrixRecorder:
 
     def columns(self) -> list[matrix.Column]:
         return [
-            matrix.Column(t.platform, t.implementation, t.version, t.start_methods) for t in self.config.stash[TARGETS]
+            matrix.Column(t.platform, t.implementation, t.version, t.start_methods, t.emulator, t.environment)
+            for t in self.config.stash[TARGETS]
         ]
 
     def matrix(self) -> dict[str, object]:

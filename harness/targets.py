@@ -7,6 +7,7 @@ version such as ``3.8``, a command name such as ``pypy3``, or ``all``.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
@@ -18,18 +19,37 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from harness import wine
+from harness.claims import AS_NOTED_CONDITION, NO_STDLIB_ASSERTS, UNDER_WINE, Point
+
 OLDEST = (3, 6)
+PROBE_WAIT = 60.0  # seconds; a Wine prefix's first start takes several
 
 # Runs under any Python, 2.7 included, so that an old one is named, not crashed on.
+# Besides what the interpreter is, it tells where it runs: under Wine (ntdll says so), and
+# whether its standard library kept its asserts (the Windows embeddable build's is compiled
+# without them, so the checks multiprocessing makes with assert are gone there).
 _PROBE = """
 import json, platform, sys
 try:
-    import multiprocessing
+    import multiprocessing, multiprocessing.process
     methods = multiprocessing.get_all_start_methods()
+    setter = multiprocessing.process.BaseProcess.daemon.fset.__code__
+    asserts = "process has already started" in setter.co_consts
 except Exception:
-    methods = []
+    methods, asserts = [], True
+emulator = ""
+if sys.platform == "win32":
+    try:
+        import ctypes
+        get = ctypes.windll.ntdll.wine_get_version
+        get.restype = ctypes.c_char_p
+        emulator = "Wine " + get().decode()
+    except Exception:
+        pass
 print(json.dumps({"implementation": platform.python_implementation().lower(),
-                  "version": list(sys.version_info[:3]), "start_methods": methods, "platform": sys.platform}))
+                  "version": list(sys.version_info[:3]), "start_methods": methods, "platform": sys.platform,
+                  "emulator": emulator, "stdlib_asserts": asserts}))
 """
 
 
@@ -44,11 +64,15 @@ class Target:
     version: tuple[int, int, int]
     start_methods: tuple[str, ...]
     platform: str  # sys.platform: linux, darwin, win32
+    emulator: str = ""  # what runs a foreign build here, with its version ("Wine 8.0"); "" when native
+    environment: tuple[str, ...] = ()  # UNDER_WINE, NO_STDLIB_ASSERTS: facts the predictions may select on
 
     @property
     def column_key(self) -> str:
-        """The target's column in the verdict matrix, unique across machines."""
-        return f"{self.platform}/{self.label}"
+        """The target's column in the verdict matrix, unique across machines: ``linux/cpython3.13``,
+        ``win32 (Wine 8.0)/cpython3.13`` (kept apart from a real Windows' ``win32/cpython3.13``)."""
+        under = f" ({self.emulator})" if self.emulator else ""
+        return f"{self.platform}{under}/{self.implementation}{self.version[0]}.{self.version[1]}"
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -56,34 +80,83 @@ class Target:
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Target:
         return cls(
-            raw["path"], raw["implementation"], tuple(raw["version"]), tuple(raw["start_methods"]), raw["platform"]
+            raw["path"],
+            raw["implementation"],
+            tuple(raw["version"]),
+            tuple(raw["start_methods"]),
+            raw["platform"],
+            raw["emulator"],
+            tuple(raw["environment"]),
         )
+
+    def point(self, start_method: str, condition: str = AS_NOTED_CONDITION) -> Point:
+        """Where an observation on this target is made, for the catalogue's predictions."""
+        return Point(self.implementation, self.version, self.platform, start_method, condition, self.environment)
 
     @property
     def label(self) -> str:
-        """Short, unique per minor version: ``cpython3.8``, ``pypy3.9``."""
-        return f"{self.implementation}{self.version[0]}.{self.version[1]}"
+        """Short, unique per minor version and system: ``cpython3.8``, ``pypy3.9``; a build for
+        another system than pytest's is prefixed with it: ``win32-cpython3.13``."""
+        name = f"{self.implementation}{self.version[0]}.{self.version[1]}"
+        return name if self.platform == sys.platform else f"{self.platform}-{name}"
 
     @property
     def description(self) -> str:
         return f"{self.implementation} {'.'.join(map(str, self.version))} ({self.path})"
 
 
+def _ask(path: str) -> tuple[int, str]:
+    """Run the probe; (exit status, what it printed).  On POSIX its output is read once it
+    has exited, not to end of file: processes it left running (a Wine prefix's services,
+    started by a first Windows client) may hold the pipe open for good.  (A pipe, not a
+    file: under Wine a Windows Python cannot start with a regular file as its stdout.)"""
+    proc = subprocess.Popen(
+        [path, "-c", _PROBE], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    assert proc.stdout is not None
+    with proc.stdout:
+        if os.name == "nt":
+            printed, _ = proc.communicate(timeout=PROBE_WAIT)
+            return proc.returncode, printed.decode("utf-8", "replace")
+        try:
+            proc.wait(PROBE_WAIT)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise
+        os.set_blocking(proc.stdout.fileno(), False)
+        chunks = []
+        with contextlib.suppress(BlockingIOError):  # all that was written is read; nothing more comes
+            for chunk in iter(lambda: os.read(proc.stdout.fileno(), 65536), b""):  # type: ignore[union-attr]
+                chunks.append(chunk)
+        return proc.returncode, b"".join(chunks).decode("utf-8", "replace")
+
+
 def probe(path: str) -> Target:
     """Ask the interpreter at ``path`` what it is."""
     try:
-        out = subprocess.run([path, "-c", _PROBE], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        returncode, printed = _ask(path)
     except OSError as exc:
         raise TargetError(f"--python {path}: cannot run it ({exc.strerror or exc})") from None
     except subprocess.TimeoutExpired:
-        raise TargetError(f"--python {path}: no answer within 60 s") from None
+        raise TargetError(f"--python {path}: no answer within {PROBE_WAIT:g} s") from None
     try:
-        info = json.loads(out.stdout.strip().splitlines()[-1])
-        target = Target(
-            path, info["implementation"], tuple(info["version"]), tuple(info["start_methods"]), info["platform"]
+        info = json.loads(printed.strip().splitlines()[-1])
+        emulator = str(info.get("emulator", ""))
+        environment = ((UNDER_WINE,) if emulator.startswith("Wine") else ()) + (
+            () if info.get("stdlib_asserts", True) else (NO_STDLIB_ASSERTS,)
         )
-    except (ValueError, KeyError, IndexError, TypeError):
-        raise TargetError(f"--python {path}: not a Python interpreter (exit status {out.returncode})") from None
+        target = Target(
+            path,
+            info["implementation"],
+            tuple(info["version"]),
+            tuple(info["start_methods"]),
+            info["platform"],
+            emulator,
+            environment,
+        )
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        raise TargetError(f"--python {path}: not a Python interpreter (exit status {returncode})") from None
     if target.version[:2] < OLDEST:
         raise TargetError(f"--python {path}: Python {'.'.join(map(str, target.version))} is older than 3.6")
     return target
@@ -175,21 +248,32 @@ def _registered_pythons() -> list[str]:
 
 
 def everywhere() -> list[str]:
-    """The interpreters --python all considers: pyenv's, uv's, the Windows registry's, then PATH's.
+    """The interpreters --python all considers: pyenv's, uv's, the Windows registry's, PATH's,
+    then the Windows builds of ``python -m harness.wine install`` where Wine is installed.
 
     Plain folder listings, not python-discovery: it runs every candidate it meets, which
     took 4 s (12 s on a cold cache) per run here, where our probe runs each one once."""
     found: dict[str, str] = {}  # real path -> the first name met: each interpreter is probed once
     root = _pyenv_root()
-    for path in [*_pyenv_pythons(root), *_uv_pythons(), *_registered_pythons(), *_on_path(root)]:
+    windows = list(wine.installed().values()) if wine.wine_command() else []
+    for path in [*_pyenv_pythons(root), *_uv_pythons(), *_registered_pythons(), *_on_path(root), *windows]:
         found.setdefault(os.path.realpath(path), path)
     return list(found.values())
+
+
+_WINDOWS_BUILD = re.compile(r"win(\d+)\.(\d+)")
 
 
 def resolve(spec: str) -> list[str]:
     """Interpreter paths for one --python value."""
     if spec == "all":
         return everywhere() or [sys.executable]
+    windows = _WINDOWS_BUILD.fullmatch(spec)
+    if windows:
+        try:
+            return [wine.resolve((int(windows[1]), int(windows[2])), spec)]
+        except wine.WineError as exc:
+            raise TargetError(str(exc)) from None
     if os.sep in spec or (os.altsep and os.altsep in spec):
         if not _executable(spec):
             raise TargetError(f"--python {spec}: no such executable file")
@@ -224,7 +308,19 @@ def discover(specs: list[str]) -> list[Target]:
                     continue  # e.g. a Python 2 in pyenv: "all" means all usable ones
                 raise
             targets.setdefault(target.label, target)
-    return sorted(targets.values(), key=lambda t: (t.implementation != "cpython", t.version))
+    # This system's interpreters first, then the builds for another (Windows under Wine).
+    return sorted(targets.values(), key=lambda t: (t.platform != sys.platform, t.implementation, t.version))
+
+
+def newest_windows_build() -> Target | None:
+    """The newest Windows build of ``python -m harness.wine install``, where Wine can run it."""
+    builds = wine.installed() if wine.wine_command() else {}
+    for minor in sorted(builds, reverse=True):
+        try:
+            return probe(builds[minor])
+        except TargetError:
+            continue
+    return None
 
 
 def host() -> Target:

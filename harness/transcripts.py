@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from harness.catalogue import CLAIMS, SECTIONS
 from harness.catalogue.transcripts import TranscriptSpec
-from harness.claims import Claim, Point, Section
+from harness.claims import AS_NOTED_CONDITION, Claim, Point, Section
 from harness.note import Note
 
 MUST_DIFFER = ((r"pid : \d+", "pid : N"), (r"pid=\d+", "pid=N"), (r"parent=\d+", "parent=N"))
@@ -156,7 +156,7 @@ def _explainers(spec: TranscriptSpec, point: Point) -> list[Claim]:
         if not home.lines[0] <= claim.note.lines[0] <= claim.note.lines[1] <= home.lines[1]:
             continue
         method = point.start_method if point.start_method in claim.methods else claim.methods[0]
-        prediction = claim.predict(Point(point.implementation, point.version, point.platform, method))
+        prediction = claim.predict(replace(point, start_method=method, condition=AS_NOTED_CONDITION))
         if not prediction.holds:
             found.append((prediction.variation is None, claim))
     return [claim for _, claim in sorted(found, key=lambda pair: pair[0])]

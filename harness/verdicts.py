@@ -4,6 +4,7 @@ account of what a run observed, for the terminal's claims tree and the report.""
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Mapping as MappingAlias  # subscriptable at run time on 3.8, for the alias
@@ -39,7 +40,9 @@ def disagreements(observed: Mapping[str, Observed]) -> list[str]:
 
 
 def _label(point: Point) -> tuple[str, int, int]:
-    return (point.implementation, point.version[0], point.version[1])
+    """As ``Target.label``: another system's build is prefixed with it (win32-cpython3.13)."""
+    name = point.implementation if point.platform == sys.platform else f"{point.platform}-{point.implementation}"
+    return (name, point.version[0], point.version[1])
 
 
 def _ranges(labels: Iterable[tuple[str, int, int]]) -> str:

