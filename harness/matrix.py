@@ -248,23 +248,31 @@ def terminal_table(data: dict[str, object]) -> list[str]:
     """One row per claim, one column per interpreter, one mark per start method."""
     columns = columns_of(data)
     cells = index(data)
-    header = f"{'claim':<10} {'verdict':<20} " + " ".join(f"{c.label:<11}" for c in columns)
+    # Another system's columns (Windows under Wine beside Linux) are prefixed with it.
+    first = columns[0].system if columns else ""
+    titles = [c.label if c.system == first else f"{c.platform}:{c.label}" for c in columns]
+    widths = [max(11, len(t)) for t in titles]
+    header = f"{'claim':<10} {'verdict':<20} " + " ".join(f"{t:<{w}}" for t, w in zip(titles, widths))
     lines = [header]
     for claim in CLAIMS.values():
         row = []
-        for column in columns:
+        for column, width in zip(columns, widths):
             marks = ""
             for method in (*column.start_methods, NO_METHOD):
                 found = cells.get((claim.id, column.key, method))
                 if found is not None:
                     marks += MARK[str(found["status"])]
-            row.append(f"{marks:<11}")
+            row.append(f"{marks:<{width}}")
         lines.append(f"{claim.id:<10} {claim.verdict.value:<20} " + " ".join(row))
     methods = "/".join(columns[0].start_methods) if columns else ""
     legend = ", ".join(f"{m} {s}" for s, m in MARK.items())
     lines.append(f"marks per interpreter: {methods} (one mark for method-free claims); {legend}")
     totals = counts(data)
     lines.append("cells: " + ", ".join(f"{n} {s}" for s, n in totals.items() if n))
+    if len(columns) > 1:
+        for column in columns:
+            found = [c["status"] for c in data["cells"] if c["column"] == column.key]  # type: ignore[attr-defined]
+            lines.append(f"  {column.key}: " + ", ".join(f"{found.count(s)} {s}" for s in MARK if found.count(s)))
     lines += unexpected_lines(data)
     return lines
 
