@@ -271,8 +271,8 @@ def terminal_table(data: dict[str, object]) -> list[str]:
     lines.append("cells: " + ", ".join(f"{n} {s}" for s, n in totals.items() if n))
     if len(columns) > 1:
         for column in columns:
-            found = [c["status"] for c in data["cells"] if c["column"] == column.key]  # type: ignore[attr-defined]
-            lines.append(f"  {column.key}: " + ", ".join(f"{found.count(s)} {s}" for s in MARK if found.count(s)))
+            statuses = [c["status"] for c in data["cells"] if c["column"] == column.key]  # type: ignore[attr-defined]
+            lines.append(f"  {column.key}: " + ", ".join(f"{statuses.count(s)} {s}" for s in MARK if statuses.count(s)))
     lines += unexpected_lines(data)
     return lines
 
