@@ -40,6 +40,7 @@ from _common import PROJECT_ROOT, PYTHON, Parser, non_negative_int, pytest_repor
 TARGET_WALL = 15.0  # seconds, default run on 2 cores
 TARGET_CPU_RATIO = 2.0  # CPU time / launch floor
 TARGET_WAIT = 2.0  # seconds of deliberate waiting per suite run
+TARGET_WINDOWS_RATIO = 2.0  # a Windows column under Wine / the Linux spawn column of the same version
 FLOOR_SAMPLES = 20
 FURTHER_CHILDREN = 4  # children beyond the first in the program that measures a further child's cost
 QUIET_SAMPLE = 2.0  # seconds of machine CPU sampled before the first run
@@ -217,13 +218,21 @@ def main() -> int:
     parser.add_argument(
         "--matrix-runs", type=non_negative_int, default=1, help="runs of the full matrix (--python all); 0 skips it"
     )
+    parser.add_argument(
+        "--windows-runs",
+        type=non_negative_int,
+        default=3,
+        help="runs of the newest Windows build under Wine and of the Linux spawn column of its version "
+        "(default 3; 0 skips them; skipped without Wine and the builds)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (reports, run cache, logs)")
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     tmp = Path(tempfile.mkdtemp(prefix="mpspec-bench-"))
     try:
-        return report(args.runs, args.matrix_runs, tmp)
+        status = report(args.runs, args.matrix_runs, tmp)
+        return windows_column(args.windows_runs, tmp) or status
     finally:
         if args.keep:
             print(f"kept: {tmp}")
@@ -304,6 +313,36 @@ def report(runs: int, matrix_runs: int, tmp: Path) -> int:
         print(f"{len(failed)} pytest run(s) failed: the figures above are not those of a green suite")
         return 1
     return 0
+
+
+def windows_column(runs: int, tmp: Path) -> int:
+    """(f) The newest Windows build's column under Wine against the Linux spawn column of the
+    same minor version, run in turns, so one run of this script gives the ratio."""
+    sys.path.insert(0, str(PROJECT_ROOT))
+    from harness import wine
+
+    builds = wine.installed() if wine.wine_command() else {}
+    if not runs or not builds:
+        why = "--windows-runs 0" if not runs else (wine.notice() or "no Windows build")
+        print(f"(f) Windows column: skipped ({why})")
+        return 0
+    major, minor = max(builds)
+    dotted = f"{major}.{minor}"
+    print(f"(f) the Windows column (win{dotted}, under Wine) against Linux {dotted} spawn, x {runs} each", flush=True)
+    linux: list[Timed] = []
+    windows: list[Timed] = []
+    for turn in range(1, runs + 1):  # in turns, so a change in the machine's speed hits both alike
+        linux += pytest_runs(tmp, f"linux{dotted}-spawn#{turn}", 1, ["--python", dotted, "--start-method", "spawn"])
+        windows += pytest_runs(tmp, f"win{dotted}#{turn}", 1, ["--python", f"win{dotted}"])
+    for what in ("wall", "cpu"):
+        mine = statistics.median(getattr(t, what) for t in windows)
+        theirs = statistics.median(getattr(t, what) for t in linux)
+        ratio = mine / theirs if theirs else float("inf")
+        print(
+            f"    median {what:4s} Windows {mine:6.1f} s / Linux spawn {theirs:6.1f} s = {ratio:.2f}x   "
+            f"target <= {TARGET_WINDOWS_RATIO:g}x: {verdict(ratio <= TARGET_WINDOWS_RATIO)}"
+        )
+    return 1 if any(t.returncode != 0 for t in linux + windows) else 0
 
 
 if __name__ == "__main__":
