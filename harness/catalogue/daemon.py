@@ -91,8 +91,8 @@ CLAIMS: tuple[Claim, ...] = (
         "not left behind as orphans.",
         "이 제약은 부모 종료 시 데몬 자식이 끝나면서 그 자식의 자식들이 고아 프로세스로 남는 것을 막기 위한 것이다.",
         Verdict.HOLDS,
-        "terminate() signals a single pid: the ended process's own children survive and are re-parented, "
-        "as shown with a terminated child and, under -O, with a daemon ended at exit.",
+        "terminate() signals a single pid: the ended process's own children survive as orphans (re-parented "
+        "on POSIX), as shown with a terminated child and, under -O, with a daemon ended at exit.",
         note=NoteFact((105, 106), True, mentions=("daemonic child process", "orphaned process")),
     ),
     Claim(
