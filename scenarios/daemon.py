@@ -7,7 +7,8 @@ Variants:
   lifetime      a daemonic child (Process-1) and a non-daemonic one (Process-2)
                 block until released; the parent's main() returns and the
                 parent leaves by --parent-exit:
-                normal (atexit runs), sigkill (kills itself) or os_exit (os._exit(0));
+                normal (atexit runs), killed (kills itself outright: SIGKILL,
+                TerminateProcess on Windows) or os_exit (os._exit(0));
                 the non-daemonic child is released when the parent's exit code
                 logs "calling join()" for it; an orphan notices the parent's end by EOF
                 on a pipe whose only writer was the parent, and exits by itself
@@ -193,8 +194,10 @@ def lifetime(args):
         children={p.name: {"daemon": p.daemon, "alive": p.is_alive()} for p in children},
         parent_exit=args.parent_exit,
     )
-    if args.parent_exit == "sigkill":
-        os.kill(os.getpid(), signal.SIGKILL)
+    if args.parent_exit == "killed":
+        # Ends at once, running no Python code: SIGKILL, or where there is none (Windows)
+        # os.kill() with SIGTERM, which Windows carries out as TerminateProcess(handle, 15).
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
     elif args.parent_exit == "os_exit":
         sys.stdout.flush()
         sys.stderr.flush()
@@ -366,7 +369,7 @@ def add_arguments(parser):
     parser.add_argument("--join", choices=["yes", "no"], default="yes", help="document: join the daemonic child")
     parser.add_argument(
         "--parent-exit",
-        choices=["normal", "sigkill", "os_exit"],
+        choices=["normal", "killed", "os_exit"],
         default="normal",
         help="lifetime: how the parent ends after main() returns",
     )

@@ -98,6 +98,20 @@ CHILD_ATEXIT_AT_NORMAL_EXIT = Expectation(
     ),
 )
 
+SELF_KILLED_STATUS = Expectation(
+    "status-of-self-killed-program",
+    "the exit status, as subprocess reports it, of a program that kills itself outright",
+    -9,  # -signal.SIGKILL
+    (
+        Variation(
+            "Windows has no SIGKILL: the program ends itself by os.kill(its pid, SIGTERM), which Windows carries "
+            "out as TerminateProcess(handle, 15), running no handler; the status is that exit code, 15.",
+            15,
+            platforms=("win32",),
+        ),
+    ),
+)
+
 PARENT_IS_STARTER = Expectation(
     "parent-is-starter",
     "whether a child's os.getppid() is the process that called start()",

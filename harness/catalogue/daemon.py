@@ -125,8 +125,8 @@ CLAIMS: tuple[Claim, ...] = (
         "has no exception.",
         "부모가 SIGKILL로 죽거나 os._exit()로 끝나도 데몬 자식은 함께 끝난다: 이 규칙에는 예외가 없다.",
         Verdict.WRONG,
-        "Ending daemons is atexit code of the parent; a parent killed by SIGKILL or leaving by os._exit() runs "
-        "none, and the daemon runs on as an orphan.",
+        "Ending daemons is atexit code of the parent; a parent killed outright (SIGKILL; TerminateProcess on "
+        "Windows) or leaving by os._exit() runs none, and the daemon runs on as an orphan.",
         note=NoteFact((102, 102), True, mentions=("daemon = True", "parent process", "child process")),
         predicts=Expectation("DAEMON-09/observed", "whether the daemonic child ended with its parent", False),
     ),
