@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import sys
 
-from scenarios._trace import EVENTS_ENV, RESERVED_EVENTS, TRACE_ENV, emit, interpreter
+from scenarios._trace import EVENTS_ENV, RESERVED_EVENTS, TRACE_ENV, WAIT_LIMIT, emit, interpreter
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -75,11 +75,6 @@ def _module_name():
     main = sys.modules.get("__main__")
     spec = getattr(main, "__spec__", None)
     return spec.name if spec is not None else os.path.basename(sys.argv[0])
-
-
-# Upper bound for every wait inside a scenario: a scenario never hangs on its
-# own, and the harness's deadline (longer) kills whatever is left.
-WAIT_LIMIT = 20.0
 
 
 def wait_for(event, what):

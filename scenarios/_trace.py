@@ -19,12 +19,31 @@ EVENTS_ENV = "MPSPEC_EVENTS"
 # Events every scenario may emit (docs/TRACE.md).
 RESERVED_EVENTS = ("scenario-start", "wait-timeout")
 
+# Upper bound for every wait inside a scenario: a scenario never hangs on its
+# own, and the harness's deadline (longer) kills whatever is left.
+WAIT_LIMIT = 20.0
+
 if os.name == "nt":  # pragma: no cover - exercised on Windows CI only
     import msvcrt
 
     def _lock(f):
-        f.seek(0)
-        msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)
+        """Lock the file's first byte, waiting up to WAIT_LIMIT for the other processes.
+
+        Not msvcrt.locking(LK_LOCK), which tries ten times and then fails: Windows' C
+        runtime waits 1 s between its tries, but Wine's _locking waits 1 ms and fails
+        at once under contention (a crowd of processes) with OSError [Errno 0].  A loop
+        on LK_NBLCK waits the same on both.
+        """
+        deadline = time.monotonic() + WAIT_LIMIT
+        while True:
+            f.seek(0)
+            try:
+                msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+                return
+            except OSError as exc:  # EACCES while another process holds it (errno 0 on Wine)
+                if time.monotonic() >= deadline:
+                    raise OSError("the trace file stayed locked for %g s: %s (%s)" % (WAIT_LIMIT, f.name, exc)) from exc
+            time.sleep(0.001)
 
     def _unlock(f):
         f.seek(0)

@@ -288,8 +288,13 @@ def pipe_variant(args):
     # message is still there to read.
     emit("after-exit", message=parent_end.recv())
     emit("peer-copy-open-poll", ready=parent_end.poll(EMPTY_TIMEOUT))
-    child_end.close()  # the last copy of the peer end
-    emit("peer-closed-poll", ready=parent_end.poll(WAIT_LIMIT))
+    child_end.close()  # the last copy of the peer end; nothing is left to read
+    try:
+        ready = parent_end.poll(WAIT_LIMIT)
+    except Exception as exc:  # Windows: BrokenPipeError from PeekNamedPipe (gh-85180)
+        emit("peer-closed-poll", ready=None, raised=exception_facts(exc))
+    else:
+        emit("peer-closed-poll", ready=ready, raised=None)
     try:
         parent_end.recv()
     except Exception as exc:

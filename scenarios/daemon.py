@@ -7,7 +7,8 @@ Variants:
   lifetime      a daemonic child (Process-1) and a non-daemonic one (Process-2)
                 block until released; the parent's main() returns and the
                 parent leaves by --parent-exit:
-                normal (atexit runs), sigkill (kills itself) or os_exit (os._exit(0));
+                normal (atexit runs), killed (kills itself outright: SIGKILL,
+                TerminateProcess on Windows) or os_exit (os._exit(0));
                 the non-daemonic child is released when the parent's exit code
                 logs "calling join()" for it; an orphan notices the parent's end by EOF
                 on a pipe whose only writer was the parent, and exits by itself
@@ -44,7 +45,13 @@ _HELD = []
 
 def receive(conn, what):
     """The next message on ``conn``; None (and a trace event) on timeout, "EOF" at end of file."""
-    if not conn.poll(WAIT_LIMIT):
+    try:
+        ready = conn.poll(WAIT_LIMIT)
+    except BrokenPipeError:
+        # Windows: poll() called once the other end is already closed raises instead of
+        # reporting the end of file as ready (gh-85180); recv() would raise EOFError.
+        return "EOF"
+    if not ready:
         emit("wait-timeout", waiting_for=what)
         return None
     try:
@@ -53,16 +60,33 @@ def receive(conn, what):
         return "EOF"
 
 
-def wait_for_new_parent(old_parent):
-    """After EOF, wait until the kernel has re-parented this process.
+def parent_after_its_end(old_parent):
+    """After EOF from ``old_parent``: os.getppid() once the OS is done with that dead parent.
 
-    A dying process closes its files before its children are handed to a new
-    parent, so EOF can be seen a moment before getppid() changes.  This is a
-    bounded wait for that OS step, not a sleep that orders events.
+    A dying process closes its files before it is gone, so EOF comes a moment
+    early.  POSIX hands the orphans to a new parent as a step of the parent's
+    exit: wait until getppid() changes.  Windows hands an orphan to nobody (a
+    process keeps the id of the one that created it): wait until the parent's
+    process handle is signalled, that is, it has ended (parent_process(), 3.8+;
+    before it the EOF must do).  Both are bounded waits for an OS step, not sleeps
+    that order events.  A process whose parent is not ``old_parent`` (a fork
+    server's child) has nothing to wait for.
     """
-    deadline = time.monotonic() + WAIT_LIMIT
-    while os.getppid() == old_parent and time.monotonic() < deadline:
-        time.sleep(0.001)
+    if os.getppid() != old_parent:
+        return os.getppid()
+    if os.name == "nt":
+        parent = getattr(multiprocessing, "parent_process", lambda: None)()
+        ended = parent is None or parent.pid != old_parent
+        if not ended:
+            parent.join(WAIT_LIMIT)
+            ended = not parent.is_alive()
+    else:
+        deadline = time.monotonic() + WAIT_LIMIT
+        while os.getppid() == old_parent and time.monotonic() < deadline:
+            time.sleep(0.001)
+        ended = os.getppid() != old_parent
+    if not ended:
+        emit("wait-timeout", waiting_for="the OS to be done with the dead parent %d" % old_parent)
     return os.getppid()
 
 
@@ -137,7 +161,7 @@ def long_task(conn, parent_ends, main_pid):
     if message == "release":
         emit("child-released", "[%s] released by the parent; finishing" % me.name)
     elif message == "EOF":
-        ppid_now = wait_for_new_parent(main_pid)
+        ppid_now = parent_after_its_end(main_pid)
         emit(
             "orphaned",
             "[%s] the main process is gone; still running" % me.name,
@@ -170,8 +194,10 @@ def lifetime(args):
         children={p.name: {"daemon": p.daemon, "alive": p.is_alive()} for p in children},
         parent_exit=args.parent_exit,
     )
-    if args.parent_exit == "sigkill":
-        os.kill(os.getpid(), signal.SIGKILL)
+    if args.parent_exit == "killed":
+        # Ends at once, running no Python code: SIGKILL, or where there is none (Windows)
+        # os.kill() with SIGTERM, which Windows carries out as TerminateProcess(handle, 15).
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
     elif args.parent_exit == "os_exit":
         sys.stdout.flush()
         sys.stderr.flush()
@@ -262,7 +288,7 @@ def bottom(life_r, life_w, up, middle_pid):
     up.send(("ready", os.getpid()))
     if receive(life_r, "middle's end") != "EOF":
         return
-    ppid_now = wait_for_new_parent(middle_pid)
+    ppid_now = parent_after_its_end(middle_pid)
     facts = {"middle_pid": middle_pid, "ppid_at_start": ppid_at_start, "ppid_now": ppid_now}
     emit("grandchild-orphaned", "[%s] my parent is gone; I am still running" % me.name, **facts)
     up.send(("orphaned", os.getpid()))
@@ -343,7 +369,7 @@ def add_arguments(parser):
     parser.add_argument("--join", choices=["yes", "no"], default="yes", help="document: join the daemonic child")
     parser.add_argument(
         "--parent-exit",
-        choices=["normal", "sigkill", "os_exit"],
+        choices=["normal", "killed", "os_exit"],
         default="normal",
         help="lifetime: how the parent ends after main() returns",
     )

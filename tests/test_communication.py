@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from harness.catalogue.communication import LATE_CHILD, LATE_PRODUCER, QUEUE_EMPTY_MODULE, THIRD_PARTY
+from harness.catalogue.communication import (
+    LATE_CHILD,
+    LATE_PRODUCER,
+    PIPE_END_CLASS,
+    POLL_AFTER_PEER_CLOSED,
+    QUEUE_EMPTY_MODULE,
+    THIRD_PARTY,
+)
 from harness.runner import RunResult
 
 GREETING = "hello world"
@@ -216,7 +223,7 @@ def test_parent_line_can_come_first(run_scenario, start_method, observe):
 def test_pipe_message_sent_by_child_is_received_by_parent(run_scenario, start_method, observe):
     """Pipe() gives two Connection objects; the child's message on its end is received on the parent's."""
     r = pipe_run(run_scenario, start_method)
-    assert [end["type"] for end in r.trace.one("pipe-made")["duplex"]] == ["Connection", "Connection"]
+    assert [end["type"] for end in r.trace.one("pipe-made")["duplex"]] == [observe.expect(PIPE_END_CLASS)] * 2
     sent = r.trace.one("sent", "child")
     received = r.trace.one("received", "MainProcess")
     assert r.stdout_lines[:2] == [CHILD_LINE, RECEIVED_LINE]
@@ -300,7 +307,9 @@ def test_recv_raises_eoferror_once_the_last_peer_copy_is_closed(run_scenario, st
     r = pipe_run(run_scenario, start_method)
     assert r.trace.one("after-exit", "MainProcess")["message"] == "last word"
     assert r.trace.one("peer-copy-open-poll", "MainProcess")["ready"] is False
-    assert r.trace.one("peer-closed-poll", "MainProcess")["ready"] is True
+    poll = r.trace.one("peer-closed-poll", "MainProcess")
+    polled = poll["ready"] if poll["raised"] is None else poll["raised"]["name"]
+    assert polled == observe.expect(POLL_AFTER_PEER_CLOSED)
     raised = r.trace.one("recv-after-close", "MainProcess")["raised"]
     assert (raised or {}).get("message") == ""
     observe((raised or {}).get("name"))

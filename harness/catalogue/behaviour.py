@@ -98,6 +98,34 @@ CHILD_ATEXIT_AT_NORMAL_EXIT = Expectation(
     ),
 )
 
+SELF_KILLED_STATUS = Expectation(
+    "status-of-self-killed-program",
+    "the exit status, as subprocess reports it, of a program that kills itself outright",
+    -9,  # -signal.SIGKILL
+    (
+        Variation(
+            "Windows has no SIGKILL: the program ends itself by os.kill(its pid, SIGTERM), which Windows carries "
+            "out as TerminateProcess(handle, 15), running no handler; the status is that exit code, 15.",
+            15,
+            platforms=("win32",),
+        ),
+    ),
+)
+
+PARENT_IS_STARTER = Expectation(
+    "parent-is-starter",
+    "whether a child's os.getppid() is the process that called start()",
+    True,
+    (
+        Variation(
+            "A forkserver child is forked by the fork server: its parent is the server, not the process that "
+            "asked for it.",
+            False,
+            start_methods=("forkserver",),
+        ),
+    ),
+)
+
 ORPHAN_REPARENTED = Expectation(
     "orphan-reparented",
     "whether a child whose parent died is handed to a new parent",
@@ -108,6 +136,12 @@ ORPHAN_REPARENTED = Expectation(
             "die without the child changing parent.",
             False,
             start_methods=("forkserver",),
+        ),
+        Variation(
+            "Windows hands an orphan to no new parent: os.getppid() gives the id of the process that created it "
+            "(its InheritedFromUniqueProcessId), which it keeps after that process has ended.",
+            False,
+            platforms=("win32",),
         ),
     ),
 )

@@ -24,6 +24,36 @@ QUEUE_EMPTY_MODULE = Expectation(
     ),
 )
 
+PIPE_END_CLASS = Expectation(
+    "pipe-end-class",
+    "the class of the two objects Pipe() returns",
+    "Connection",
+    (
+        Variation(
+            "On Windows Pipe() joins two named-pipe handles, wrapped in multiprocessing.connection.PipeConnection "
+            "(overlapped I/O); POSIX wraps a socketpair or an os.pipe in Connection.",
+            "PipeConnection",
+            platforms=("win32",),
+        ),
+    ),
+)
+
+POLL_AFTER_PEER_CLOSED = Expectation(
+    "poll-after-peer-closed",
+    "what poll() on a Pipe end with nothing left to read gives once every copy of the other end is closed: "
+    "its result, or the class of the exception it raises",
+    True,
+    (
+        Variation(
+            "On Windows poll() first asks PeekNamedPipe how much is waiting, which fails with ERROR_BROKEN_PIPE "
+            "once the other end is closed: poll() raises BrokenPipeError instead of reporting the end of file as "
+            "ready (gh-85180, bpo-41008, open); recv() then raises EOFError as on POSIX.",
+            "BrokenPipeError",
+            platforms=("win32",),
+        ),
+    ),
+)
+
 CLAIMS: tuple[Claim, ...] = (
     Claim(
         "COMM-01",
@@ -119,7 +149,7 @@ CLAIMS: tuple[Claim, ...] = (
         "Pipe()는 연결 객체 두 개를 돌려주며, 한쪽에서 보낸 메시지는 다른 쪽에서 받는다.",
         Verdict.HOLDS,
         "multiprocessing.connection.Pipe returns a pair of Connection objects joined by a socketpair "
-        "(duplex) or an os.pipe (one-way).",
+        "(duplex) or an os.pipe (one-way); on Windows, PipeConnection objects joined by a named pipe.",
         note=NoteFact((322, 323), ["hello world", "hello world"], pattern=r"(hello world)"),
     ),
     Claim(

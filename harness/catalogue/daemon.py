@@ -100,8 +100,8 @@ CLAIMS: tuple[Claim, ...] = (
         "not left behind as orphans.",
         "이 제약은 부모 종료 시 데몬 자식이 끝나면서 그 자식의 자식들이 고아 프로세스로 남는 것을 막기 위한 것이다.",
         Verdict.HOLDS,
-        "terminate() signals a single pid: the ended process's own children survive and are re-parented, "
-        "as shown with a terminated child and, under -O, with a daemon ended at exit.",
+        "terminate() signals a single pid: the ended process's own children survive as orphans (re-parented "
+        "on POSIX), as shown with a terminated child and, under -O, with a daemon ended at exit.",
         note=NoteFact((105, 106), True, mentions=("daemonic child process", "orphaned process")),
     ),
     Claim(
@@ -139,8 +139,8 @@ CLAIMS: tuple[Claim, ...] = (
         "has no exception.",
         "부모가 SIGKILL로 죽거나 os._exit()로 끝나도 데몬 자식은 함께 끝난다: 이 규칙에는 예외가 없다.",
         Verdict.WRONG,
-        "Ending daemons is atexit code of the parent; a parent killed by SIGKILL or leaving by os._exit() runs "
-        "none, and the daemon runs on as an orphan.",
+        "Ending daemons is atexit code of the parent; a parent killed outright (SIGKILL; TerminateProcess on "
+        "Windows) or leaving by os._exit() runs none, and the daemon runs on as an orphan.",
         note=NoteFact((102, 102), True, mentions=("daemon = True", "parent process", "child process")),
         predicts=Expectation("DAEMON-09/observed", "whether the daemonic child ended with its parent", False),
     ),

@@ -62,6 +62,20 @@ EXITCODE_RIGHT_AFTER_TERMINATE = Expectation(
     ),
 )
 
+SIGNALS_HANDLED_AFTER_TERMINATE = Expectation(
+    "signals-handled-after-terminate",
+    "the signals a child's SIGTERM handler receives when the parent calls terminate()",
+    [int(signal.SIGTERM)],
+    (
+        Variation(
+            "On Windows terminate() is TerminateProcess(handle, TERMINATE) (popen_spawn_win32): the child ends at "
+            "once, with no signal and no handler run.",
+            [],
+            platforms=("win32",),
+        ),
+    ),
+)
+
 SYS_EXIT_CODES = {"sys.exit(3)": 3, "sys.exit('giving up')": 1, "sys.exit()": 0}
 
 CLAIMS: tuple[Claim, ...] = (
