@@ -33,7 +33,8 @@ RUNS = pytest.StashKey[List[RunResult]]()
 RUN_FILES = pytest.StashKey[List[str]]()
 OBSERVER = pytest.StashKey[Observer]()
 REPORT_EXTRA = pytest.StashKey[Dict[str, Any]]()
-NOTE_PATH = pytest.StashKey["Path | None"]()
+# The note, read once at configure time (None: not at hand)
+THE_NOTE = pytest.StashKey[Optional[note.Note]]()
 TARGETS = pytest.StashKey[List[Target]]()
 METHODS = pytest.StashKey[List[str]]()
 # A claim test's column in the verdict matrix (linux/cpython3.11): for the report, not for JUnit XML
@@ -121,7 +122,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[METHODS] = methods or list(ALL_START_METHODS)
     config.stash[SELECTED] = selected_claims(config.getoption("claim"), config.getoption("section"))
     try:
-        config.stash[NOTE_PATH] = note.find(config.getoption("note"))
+        # Read here, so a note that cannot be read is one usage error, not one per test.
+        path = note.find(config.getoption("note"))
+        config.stash[THE_NOTE] = note.Note.load(path) if path else None
     except note.NoteError as exc:
         raise pytest.UsageError(str(exc)) from None
     if config.getoption("repeat") < 1:
@@ -387,13 +390,10 @@ def report_extra(request: pytest.FixtureRequest) -> dict[str, Any]:
 @pytest.fixture
 def the_note(request: pytest.FixtureRequest) -> note.Note:
     """The study note (``--note PATH`` or the default location); skips the test without it."""
-    path = request.config.stash[NOTE_PATH]
-    if path is None:
+    the_note = request.config.stash[THE_NOTE]
+    if the_note is None:
         pytest.skip(note.HOW_TO_GET_IT)
-    try:
-        return note.Note.load(path)
-    except note.NoteError as exc:
-        pytest.fail(str(exc), pytrace=False)
+    return the_note
 
 
 def _failed_claims_dir(config: pytest.Config) -> Path:
