@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness import console
 from harness.catalogue import CLAIMS
 from harness.claims import NO_METHOD, Claim
 from harness.observe import Observation, Use
@@ -323,4 +324,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    console.tolerate_narrow_encodings()
     sys.exit(main())

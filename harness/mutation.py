@@ -36,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import note, prediction_mutants
+from harness import console, note, prediction_mutants
 from harness.catalogue import CLAIMS, EXPECTATIONS, PREDICTION_MUTANT_ENV
 from harness.claims import ALL_START_METHODS, AS_NOTED_CONDITION, NO_METHOD, Point, readers_points
 from harness.runner import PROJECT_ROOT
@@ -410,4 +410,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    console.tolerate_narrow_encodings()
     sys.exit(main())
