@@ -374,12 +374,14 @@ class ProcessTree:
             time.sleep(0.01)
 
     def kill(self, members: list[psutil.Process]) -> None:
-        """SIGKILL the process group where there is one, and each member."""
+        """SIGKILL the process group where there is one, and each member.  A refusal is no
+        error: macOS refuses to signal a group that holds only zombies, Windows to end a
+        process that is already ending; kill_tree() names any member that really survives."""
         if os.name != "nt":
-            with contextlib.suppress(ProcessLookupError):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self._leader.pid, signal.SIGKILL)
         for p in members:
-            with contextlib.suppress(psutil.NoSuchProcess):
+            with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
                 p.kill()
 
 
