@@ -1,8 +1,9 @@
 """Run a scenario in a fresh interpreter and collect what it did.
 
-The scenario is the leader of a new process group (a new session on POSIX),
-so every process it starts, orphans included, can be found (psutil) and
-killed as one tree when the run ends, hits its deadline or is interrupted.
+The scenario is the leader of a new process group (a new session on POSIX), and
+every process of the run inherits a tag unique to the run in its environment, so
+every process it starts, orphans included, can be found (psutil) and killed as
+one tree when the run ends, hits its deadline or is interrupted.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable
@@ -30,6 +32,9 @@ from harness.trace import Trace
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEADLINE = 30.0  # seconds; scenarios bound their own waits at 20 s
 EXIT_GRACE = 1.0  # seconds a process that closed its output gets to finish exiting
+# Every process of a run inherits it, with a value unique to the run: it finds a process
+# that left the run's tree and process group (os.setsid(), or an orphan on Windows).
+RUN_TAG = "MPSPEC_RUN"
 
 
 class HarnessError(Exception):
@@ -161,6 +166,7 @@ def run(
         # A scenario's own variables (trace file, guard depth) must not leak in from
         # outside; the mutation self-check's MPSPEC_MUTANT must reach every target.
         env = {k: v for k, v in os.environ.items() if not k.startswith("MPSPEC_") or k == "MPSPEC_MUTANT"}
+        env[RUN_TAG] = uuid.uuid4().hex
         env["PYTHONIOENCODING"] = "utf-8"
         # multiprocessing's own temp dirs (pymp-*) go here too, so they are
         # removed even when a scenario's parent dies without cleaning up.
@@ -205,7 +211,7 @@ def run(
             for reader in (out, err):
                 reader.join(READER_WAIT)
 
-        tree = ProcessTree(proc)
+        tree = ProcessTree(proc, env[RUN_TAG])
         try:
             # Like communicate(timeout): both streams to their end, then the exit status.
             deadline = time.monotonic() + spec.deadline
@@ -215,16 +221,16 @@ def run(
             tree.look()
             proc.wait(max(deadline - time.monotonic(), 0.0))
         except subprocess.TimeoutExpired:
-            kill_tree(proc, tree, 0.0)
+            kill_tree(tree, 0.0)
             drain()
             return result(timed_out=True)
         except BaseException:
-            kill_tree(proc, tree, 0.0)
+            kill_tree(tree, 0.0)
             drain()
             if on_interrupt is not None:
                 on_interrupt(result(interrupted=True))
             raise
-        return result(leftovers=tuple(kill_tree(proc, tree, exit_grace)))
+        return result(leftovers=tuple(kill_tree(tree, exit_grace)))
 
 
 READER_WAIT = 5.0  # seconds to collect the remaining output once the tree is killed
@@ -337,21 +343,40 @@ def group_members(pgid: int) -> list[psutil.Process]:
     return members
 
 
+def tagged(tag: str, since: float) -> list[psutil.Process]:
+    """The processes started at ``since`` (a psutil create_time) or later whose environment
+    carries ``tag`` as RUN_TAG.  Only those are read: reading every process's environment
+    would cost several times as much."""
+    found = []
+    for p in psutil.process_iter():  # its processes know their create_time from the last call
+        with contextlib.suppress(psutil.AccessDenied, psutil.NoSuchProcess):  # ZombieProcess is one too
+            if p.create_time() >= since and p.environ().get(RUN_TAG) == tag:
+                found.append(p)
+    return found
+
+
 class ProcessTree:
     """The processes of one run: the leader's descendants, remembered from
     every look while the leader runs (Windows has no process groups to find
-    an orphan by), and on POSIX every member of the leader's process group."""
+    an orphan by), on POSIX every member of the leader's process group, and,
+    at the end of the run, every process carrying the run's tag."""
 
-    def __init__(self, leader: subprocess.Popen[bytes]) -> None:
-        self._leader = leader
+    def __init__(self, leader: subprocess.Popen[bytes], tag: str) -> None:
+        self.leader = leader
+        self._tag = tag
         self._seen: dict[int, psutil.Process] = {}
+        try:
+            # A second early, for the rounding of start times: a process of the run starts after its leader.
+            self._since = psutil.Process(leader.pid).create_time() - 1.0
+        except psutil.Error:  # the leader already ended: read every process's environment
+            self._since = 0.0
 
     def look(self) -> None:
         """Remember the leader's descendants; once it is reaped its pid may be another's."""
-        if self._leader.returncode is not None:
+        if self.leader.returncode is not None:
             return
         try:
-            root = psutil.Process(self._leader.pid)
+            root = psutil.Process(self.leader.pid)
             found = [root, *root.children(recursive=True)]
         except psutil.NoSuchProcess:
             return
@@ -360,8 +385,16 @@ class ProcessTree:
 
     def alive(self) -> list[psutil.Process]:
         self.look()
-        members = {**self._seen, **{p.pid: p for p in group_members(self._leader.pid)}}
+        members = {**self._seen, **{p.pid: p for p in group_members(self.leader.pid)}}
         return [p for p in members.values() if _running(p)]
+
+    def alive_tagged(self) -> list[psutil.Process]:
+        """The running processes that carry the run's tag, remembered from now on.  It reads
+        the environment of every process started since the run: not for each look."""
+        found = tagged(self._tag, self._since)
+        for p in found:
+            self._seen.setdefault(p.pid, p)
+        return [p for p in found if _running(p)]
 
     def alive_after(self, grace: float) -> list[psutil.Process]:
         """Polled for up to ``grace`` seconds until none is left (an orphan closes
@@ -379,7 +412,7 @@ class ProcessTree:
         process that is already ending; kill_tree() names any member that really survives."""
         if os.name != "nt":
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._leader.pid, signal.SIGKILL)
+                os.killpg(self.leader.pid, signal.SIGKILL)
         for p in members:
             with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
                 p.kill()
@@ -391,23 +424,24 @@ KILL_WAIT = 5.0  # seconds for killed processes to disappear
 KILLED_STATUS = signal.SIGTERM if os.name == "nt" else -signal.SIGKILL
 
 
-def kill_tree(proc: subprocess.Popen[bytes], tree: ProcessTree, grace: float) -> list[int]:
+def kill_tree(tree: ProcessTree, grace: float) -> list[int]:
     """Kill every process of the run; return the pids still alive after
     ``grace`` seconds (the leader's, while it had not exited)."""
+    tree.alive_tagged()
     left = [p.pid for p in tree.alive_after(grace)]
     # Killing is asynchronous, and a dying parent may still start a child:
-    # return only once nothing of the tree is left.
+    # return only once nothing of the run is left, the tagged processes looked for last.
     gone_by = time.monotonic() + KILL_WAIT
     while True:
-        alive = tree.alive()
+        alive = tree.alive() or tree.alive_tagged()
         if not alive:
             break
         if time.monotonic() >= gone_by:
             raise HarnessError(
-                f"processes {[p.pid for p in alive]} of run {proc.pid} survived SIGKILL for {KILL_WAIT:.0f} s"
+                f"processes {[p.pid for p in alive]} of run {tree.leader.pid} survived SIGKILL for {KILL_WAIT:.0f} s"
             )
         tree.kill(alive)
         time.sleep(0.01)
-    if proc.returncode is None:
-        proc.wait()
+    if tree.leader.returncode is None:
+        tree.leader.wait()
     return left

@@ -83,6 +83,18 @@ def test_process_outliving_the_run_is_reported_and_killed(tmp_path):
     assert [p for p in (parent, child) if process_alive(p)] == []
 
 
+@pytest.mark.skipif(not hasattr(os, "setsid"), reason="needs os.setsid (POSIX)")
+def test_a_process_that_left_the_tree_and_the_group_is_found_by_the_runs_tag(tmp_path):
+    """A grandchild in a session of its own, whose parent left at once: neither a descendant of
+    the leader at a look nor in its process group; its environment still carries the run's tag."""
+    pid_file = tmp_path / "pids"
+    r = run(RunSpec("_harness_check", METHOD, "escape", params=(("pid-file", str(pid_file)),)), exit_grace=0.0)
+    parent, grandchild = pids(pid_file)
+    assert r.returncode == 0
+    assert r.leftovers == (grandchild,)
+    assert [p for p in (parent, grandchild) if process_alive(p)] == []
+
+
 def refuse_group_kill(pgid: int, sig: int) -> None:
     raise PermissionError(errno.EPERM, "Operation not permitted")  # macOS, for a group of zombies only
 
