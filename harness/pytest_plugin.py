@@ -7,6 +7,7 @@ import logging
 import multiprocessing
 import multiprocessing.util
 import random
+import threading
 from collections import defaultdict
 from collections.abc import Generator
 from pathlib import Path
@@ -19,7 +20,7 @@ from harness.catalogue import CLAIMS, SECTIONS
 from harness.claims import ALL_START_METHODS, NO_METHOD
 from harness.mplog import MpLog, from_logging
 from harness.observe import Observer
-from harness.runner import RunResult, RunSpec
+from harness.runner import RunResult, RunSpec, RunStopped, stop_runs_in_flight
 from harness.scenario_cache import RunCache
 from harness.targets import Target, TargetError, discover, host
 
@@ -41,6 +42,8 @@ METHODS = pytest.StashKey[List[str]]()
 COLUMN = pytest.StashKey[str]()
 # --claim / --section: the claims whose tests run (None: every test)
 SELECTED = pytest.StashKey[Optional[Set[str]]]()
+# A test's timer that stops its scenario runs before pytest-timeout's thread method ends pytest
+STOPPER = pytest.StashKey[threading.Timer]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -332,7 +335,14 @@ def run_scenario(
             python_flags=tuple(python_flags),
             repetition=repetition,
         )
-        result = run_cache.get(spec, on_interrupt=runs.append)
+        try:
+            result = run_cache.get(spec, on_interrupt=runs.append)
+        except RunStopped as exc:
+            stopped = str(exc)  # failed outside the except clause: no "during handling" chain
+        else:
+            stopped = ""
+        if stopped:
+            pytest.fail(f"scenario stopped {stopped}: {spec.label()}", pytrace=False)
         runs.append(result)
         files.append(str(run_cache.file(spec)))
         if result.timed_out:
@@ -345,6 +355,33 @@ def run_scenario(
         return result
 
     return run
+
+
+# pytest-timeout's thread method (Windows; or off the main thread) ends pytest with os._exit(),
+# which never lets a run kill its process tree: a timer of ours does it a moment before.
+STOP_AHEAD = 1.0  # seconds before pytest-timeout's timer (half the timeout at most)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> None:
+    """Returns None, so pytest-timeout's own implementation sets its timer too."""
+    if settings.method != "thread" and threading.current_thread() is threading.main_thread():
+        return  # the signal method raises in the test: the run being made kills its tree itself
+    ahead = min(STOP_AHEAD, settings.timeout / 2)
+    why = f"{ahead:g} s before pytest-timeout's {settings.timeout:g} s, whose thread method ends pytest at once"
+    stopper = threading.Timer(settings.timeout - ahead, stop_runs_in_flight, (why,))
+    stopper.daemon = True
+    item.stash[STOPPER] = stopper
+    stopper.start()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_timeout_cancel_timer(item: pytest.Item) -> None:
+    stopper = item.stash.get(STOPPER, None)
+    if stopper is not None:
+        stopper.cancel()
+        stopper.join()  # a stop under way ends before the next test starts runs
+        del item.stash[STOPPER]
 
 
 @pytest.fixture

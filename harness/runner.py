@@ -22,7 +22,7 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable
+from typing import IO, Any, Callable, Iterator
 
 import psutil
 
@@ -39,6 +39,10 @@ RUN_TAG = "MPSPEC_RUN"
 
 class HarnessError(Exception):
     """A run could not be made at all (no such interpreter, bad scenario)."""
+
+
+class RunStopped(HarnessError):
+    """The harness killed a run in flight from outside it (stop_runs_in_flight)."""
 
 
 @dataclass(frozen=True)
@@ -212,25 +216,54 @@ def run(
                 reader.join(READER_WAIT)
 
         tree = ProcessTree(proc, env[RUN_TAG])
-        try:
-            # Like communicate(timeout): both streams to their end, then the exit status.
-            deadline = time.monotonic() + spec.deadline
-            for reader in (out, err):
-                if not _join_looking(reader, tree, deadline):
-                    raise subprocess.TimeoutExpired(proc.args, spec.deadline)
-            tree.look()
-            proc.wait(max(deadline - time.monotonic(), 0.0))
-        except subprocess.TimeoutExpired:
-            kill_tree(tree, 0.0)
-            drain()
-            return result(timed_out=True)
-        except BaseException:
-            kill_tree(tree, 0.0)
-            drain()
-            if on_interrupt is not None:
-                on_interrupt(result(interrupted=True))
-            raise
-        return result(leftovers=tuple(kill_tree(tree, exit_grace)))
+        with _in_flight(tree):
+            try:
+                # Like communicate(timeout): both streams to their end, then the exit status.
+                deadline = time.monotonic() + spec.deadline
+                for reader in (out, err):
+                    if not _join_looking(reader, tree, deadline):
+                        raise subprocess.TimeoutExpired(proc.args, spec.deadline)
+                tree.look()
+                proc.wait(max(deadline - time.monotonic(), 0.0))
+                if tree.stopped:
+                    raise RunStopped(tree.stopped)
+            except subprocess.TimeoutExpired:
+                kill_tree(tree, 0.0)
+                drain()
+                return result(timed_out=True)
+            except BaseException:
+                kill_tree(tree, 0.0)
+                drain()
+                if on_interrupt is not None:
+                    on_interrupt(result(interrupted=True))
+                raise
+            return result(leftovers=tuple(kill_tree(tree, exit_grace)))
+
+
+_IN_FLIGHT: set[ProcessTree] = set()  # the trees of the runs being made, in any thread
+_IN_FLIGHT_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _in_flight(tree: ProcessTree) -> Iterator[None]:
+    with _IN_FLIGHT_LOCK:
+        _IN_FLIGHT.add(tree)
+    try:
+        yield
+    finally:
+        with _IN_FLIGHT_LOCK:
+            _IN_FLIGHT.discard(tree)
+
+
+def stop_runs_in_flight(why: str) -> None:
+    """Kill the process tree of every run being made, from any thread; each of those runs
+    then raises RunStopped(why) in its own thread.  For whatever is about to end this
+    process without letting the runs clean up (pytest-timeout's thread method)."""
+    with _IN_FLIGHT_LOCK:
+        trees = list(_IN_FLIGHT)
+    for tree in trees:
+        tree.stopped = why
+        kill_tree(tree, 0.0)
 
 
 READER_WAIT = 5.0  # seconds to collect the remaining output once the tree is killed
@@ -363,8 +396,10 @@ class ProcessTree:
 
     def __init__(self, leader: subprocess.Popen[bytes], tag: str) -> None:
         self.leader = leader
+        self.stopped = ""  # why stop_runs_in_flight() killed the tree
         self._tag = tag
         self._seen: dict[int, psutil.Process] = {}
+        self._lock = threading.Lock()  # stop_runs_in_flight() looks from another thread
         try:
             # A second early, for the rounding of start times: a process of the run starts after its leader.
             self._since = psutil.Process(leader.pid).create_time() - 1.0
@@ -380,20 +415,25 @@ class ProcessTree:
             found = [root, *root.children(recursive=True)]
         except psutil.NoSuchProcess:
             return
-        for p in found:
-            self._seen.setdefault(p.pid, p)
+        self._remember(found)
+
+    def _remember(self, found: list[psutil.Process]) -> None:
+        with self._lock:
+            for p in found:
+                self._seen.setdefault(p.pid, p)
 
     def alive(self) -> list[psutil.Process]:
         self.look()
-        members = {**self._seen, **{p.pid: p for p in group_members(self.leader.pid)}}
+        with self._lock:
+            members = dict(self._seen)
+        members.update((p.pid, p) for p in group_members(self.leader.pid))
         return [p for p in members.values() if _running(p)]
 
     def alive_tagged(self) -> list[psutil.Process]:
         """The running processes that carry the run's tag, remembered from now on.  It reads
         the environment of every process started since the run: not for each look."""
         found = tagged(self._tag, self._since)
-        for p in found:
-            self._seen.setdefault(p.pid, p)
+        self._remember(found)
         return [p for p in found if _running(p)]
 
     def alive_after(self, grace: float) -> list[psutil.Process]:

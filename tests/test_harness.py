@@ -153,3 +153,34 @@ def test_failing_and_timed_out_tests_show_transcripts_and_leave_nothing(pytester
         assert f"scenario -m scenarios.mp_logging --start-method {METHOD}" in out
         assert "count : 0" in out
         assert [p for p in pids(pid_file) if process_alive(p)] == []
+
+
+def test_pytest_timeouts_thread_method_leaves_no_process_of_the_run(pytester, monkeypatch, tmp_path):
+    """Its thread method (the only one on Windows) ends pytest with os._exit(): the harness
+    stops the runs in flight first, and the test fails with the transcript instead."""
+    monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
+    pytester.makeconftest('pytest_plugins = ["harness.pytest_plugin"]')
+    for pid_file, timeout in until_the_tree_was_up(tmp_path, FIRST_TIMEOUT):
+        pytester.makepyfile(
+            textwrap.dedent(
+                f"""
+                import pytest
+
+                @pytest.mark.meta
+                def test_hangs(run_scenario):
+                    run_scenario("_harness_check", {METHOD!r}, variant="hang", pid_file={str(pid_file)!r})
+                """
+            )
+        )
+        result = pytester.runpytest_subprocess(
+            "-p", "no:cacheprovider", "-n", "0", f"--timeout={timeout}", "-o", "timeout_method=thread"
+        )
+        assert "timeout method: thread" in result.stdout.str()
+        assert [p for p in pids(pid_file) if process_alive(p)] == []
+        result.assert_outcomes(failed=1)
+        result.stdout.fnmatch_lines(
+            [
+                f"*scenario stopped * before pytest-timeout's {timeout:g} s, whose thread method ends pytest at once*",
+                "INTERRUPTED; the process tree was killed",
+            ]
+        )
