@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness import console
 from harness.catalogue import CLAIMS
 from harness.claims import AS_NOTED_CONDITION, NO_METHOD, Claim, Point, full_version
 from harness.observe import Observation, Use
@@ -354,4 +355,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    console.tolerate_narrow_encodings()
     sys.exit(main())

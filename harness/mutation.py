@@ -36,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import note, prediction_mutants
+from harness import console, note, prediction_mutants
 from harness.catalogue import CLAIMS, EXPECTATIONS, PREDICTION_MUTANT_ENV
 from harness.claims import ALL_START_METHODS, AS_NOTED_CONDITION, NO_METHOD, Point, readers_points
 from harness.runner import PROJECT_ROOT
@@ -287,6 +287,7 @@ def check(names: list[str], pytest_args: list[str], workers: int, note_option: s
         return 2
     try:
         note_path = note.find(note_option)
+        the_note = note.Note.load(note_path) if note_path else None
     except note.NoteError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -316,9 +317,9 @@ def check(names: list[str], pytest_args: list[str], workers: int, note_option: s
             if n != CANARY and (everything or n in names)
         ]
         for mutant in NOTE_MUTANTS:
-            if (everything or mutant.name in names) and note_path is not None:
+            if (everything or mutant.name in names) and the_note is not None:
                 copy = work / f"{mutant.name}.txt"
-                copy.write_text(mutant.change(note_path.read_text(encoding="utf-8")), encoding="utf-8")
+                copy.write_text(mutant.change(the_note.text), encoding="utf-8")
                 jobs.append(Job(mutant.name, "note", mutant.claims, args=(f"--note={copy}",)))
         jobs += [plan.job for plan in plans if plan.job is not None]
         outcomes += run_jobs(jobs, work, pytest_args, workers)
@@ -409,4 +410,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    console.tolerate_narrow_encodings()
     sys.exit(main())

@@ -9,6 +9,7 @@ project.
 from __future__ import annotations
 
 import ast
+import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,34 @@ HOW_TO_GET_IT = (
 
 class NoteError(Exception):
     """A --note that names no readable note; the message is one line."""
+
+
+# How a Korean reader's editor saves the note.  A byte-order mark decides: UTF-8 with one,
+# or UTF-16 (Notepad's "Unicode").  Without one, UTF-8, else CP949 (Notepad's "ANSI" on
+# Korean Windows; EUC-KR is a subset).  A single-byte code page is never tried: it decodes
+# any bytes, so a wrong guess would pass for text.
+WITH_BOM = (
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8 with BOM"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 LE with BOM"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16 BE with BOM"),
+)
+WITHOUT_BOM = (("utf-8", "UTF-8"), ("cp949", "CP949"))
+# Control characters no text holds (tab, line and page breaks aside): a binary file, or
+# UTF-16 or UTF-32 read with the wrong codec, decodes to them.
+NOT_TEXT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The note's text and the name of its encoding; ValueError when none of them reads it."""
+    candidates = [(codec, name) for bom, codec, name in WITH_BOM if data.startswith(bom)] or WITHOUT_BOM
+    for codec, name in candidates:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if not NOT_TEXT.search(text):
+            return text, name
+    raise ValueError("not text in " + " or ".join(name for _, name in candidates))
 
 
 def find(option: str | None) -> Path | None:
@@ -58,14 +87,22 @@ def bare(line: str) -> str:
 class Note:
     path: Path
     lines: tuple[str, ...]
+    encoding: str = "UTF-8"  # as decode() names it
 
     @classmethod
     def load(cls, path: Path) -> Note:
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            text, encoding = decode(path.read_bytes())
+        except OSError as exc:
+            raise NoteError(f"--note {path}: cannot read it ({exc.strerror or exc})") from None
+        except ValueError as exc:
             raise NoteError(f"--note {path}: cannot read it ({exc})") from None
-        return cls(path, tuple(text.splitlines()))
+        # splitlines(): CRLF and CR line ends too.
+        return cls(path, tuple(text.splitlines()), encoding)
+
+    @property
+    def text(self) -> str:
+        return "".join(f"{line}\n" for line in self.lines)
 
     def cited(self, first: int, last: int) -> list[tuple[int, str]]:
         """Lines ``first`` to ``last`` (1-based, inclusive), without their ``#`` marks."""

@@ -8,6 +8,7 @@ import multiprocessing
 import multiprocessing.util
 import random
 import subprocess
+import threading
 from collections import defaultdict
 from collections.abc import Generator
 from pathlib import Path
@@ -20,7 +21,7 @@ from harness.catalogue import CLAIMS, SECTIONS
 from harness.claims import ALL_START_METHODS, NO_METHOD, UNDER_WINE
 from harness.mplog import MpLog, from_logging
 from harness.observe import Observer
-from harness.runner import RunResult, RunSpec
+from harness.runner import RunResult, RunSpec, RunStopped, stop_runs_in_flight
 from harness.scenario_cache import RunCache
 from harness.targets import Target, TargetError, discover, host, newest_windows_build
 
@@ -34,7 +35,8 @@ RUNS = pytest.StashKey[List[RunResult]]()
 RUN_FILES = pytest.StashKey[List[str]]()
 OBSERVER = pytest.StashKey[Observer]()
 REPORT_EXTRA = pytest.StashKey[Dict[str, Any]]()
-NOTE_PATH = pytest.StashKey["Path | None"]()
+# The note, read once at configure time (None: not at hand)
+THE_NOTE = pytest.StashKey[Optional[note.Note]]()
 TARGETS = pytest.StashKey[List[Target]]()
 METHODS = pytest.StashKey[List[str]]()
 # A claim test's column in the verdict matrix (linux/cpython3.11): for the report, not for JUnit XML
@@ -44,6 +46,8 @@ SELECTED = pytest.StashKey[Optional[Set[str]]]()
 WINE_KEEPERS = pytest.StashKey[List["subprocess.Popen[bytes]"]]()
 # Without --python: the newest Windows build under Wine, if one is installed (marker also_on_windows)
 EXTRA_WINDOWS = pytest.StashKey[List[Target]]()
+# A test's timer that stops its scenario runs before pytest-timeout's thread method ends pytest
+STOPPER = pytest.StashKey[threading.Timer]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -128,7 +132,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[METHODS] = methods or list(ALL_START_METHODS)
     config.stash[SELECTED] = selected_claims(config.getoption("claim"), config.getoption("section"))
     try:
-        config.stash[NOTE_PATH] = note.find(config.getoption("note"))
+        # Read here, so a note that cannot be read is one usage error, not one per test.
+        path = note.find(config.getoption("note"))
+        config.stash[THE_NOTE] = note.Note.load(path) if path else None
     except note.NoteError as exc:
         raise pytest.UsageError(str(exc)) from None
     if config.getoption("repeat") < 1:
@@ -357,7 +363,14 @@ def run_scenario(
             python_flags=tuple(python_flags),
             repetition=repetition,
         )
-        result = run_cache.get(spec, on_interrupt=runs.append)
+        try:
+            result = run_cache.get(spec, on_interrupt=runs.append)
+        except RunStopped as exc:
+            stopped = str(exc)  # failed outside the except clause: no "during handling" chain
+        else:
+            stopped = ""
+        if stopped:
+            pytest.fail(f"scenario stopped {stopped}: {spec.label()}", pytrace=False)
         runs.append(result)
         files.append(str(run_cache.file(spec)))
         if result.timed_out:
@@ -370,6 +383,33 @@ def run_scenario(
         return result
 
     return run
+
+
+# pytest-timeout's thread method (Windows; or off the main thread) ends pytest with os._exit(),
+# which never lets a run kill its process tree: a timer of ours does it a moment before.
+STOP_AHEAD = 1.0  # seconds before pytest-timeout's timer (half the timeout at most)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> None:
+    """Returns None, so pytest-timeout's own implementation sets its timer too."""
+    if settings.method != "thread" and threading.current_thread() is threading.main_thread():
+        return  # the signal method raises in the test: the run being made kills its tree itself
+    ahead = min(STOP_AHEAD, settings.timeout / 2)
+    why = f"{ahead:g} s before pytest-timeout's {settings.timeout:g} s, whose thread method ends pytest at once"
+    stopper = threading.Timer(settings.timeout - ahead, stop_runs_in_flight, (why,))
+    stopper.daemon = True
+    item.stash[STOPPER] = stopper
+    stopper.start()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_timeout_cancel_timer(item: pytest.Item) -> None:
+    stopper = item.stash.get(STOPPER, None)
+    if stopper is not None:
+        stopper.cancel()
+        stopper.join()  # a stop under way ends before the next test starts runs
+        del item.stash[STOPPER]
 
 
 @pytest.fixture
@@ -415,13 +455,10 @@ def report_extra(request: pytest.FixtureRequest) -> dict[str, Any]:
 @pytest.fixture
 def the_note(request: pytest.FixtureRequest) -> note.Note:
     """The study note (``--note PATH`` or the default location); skips the test without it."""
-    path = request.config.stash[NOTE_PATH]
-    if path is None:
+    the_note = request.config.stash[THE_NOTE]
+    if the_note is None:
         pytest.skip(note.HOW_TO_GET_IT)
-    try:
-        return note.Note.load(path)
-    except note.NoteError as exc:
-        pytest.fail(str(exc), pytrace=False)
+    return the_note
 
 
 def _failed_claims_dir(config: pytest.Config) -> Path:

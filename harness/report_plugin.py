@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from harness import claims_summary, matrix, note, note_page, verdicts
+from harness import claims_summary, matrix, note_page, verdicts
 from harness.catalogue import CLAIMS, SECTIONS
 from harness.claims import Claim, Point, Verdict
 from harness.claims_summary import ClaimTests, test_anchor
 from harness.observe import Observation, Observer, Use
-from harness.pytest_plugin import NOTE_PATH, OBSERVER, TARGETS
+from harness.pytest_plugin import OBSERVER, TARGETS, THE_NOTE
 from harness.targets import host
 
 
@@ -245,12 +245,12 @@ class _MatrixRecorder:
         try:
             data = self.matrix()
             matrix_html = matrix.write(data, path, report_href, the_note_page.name)
-            note_file = self.config.stash[NOTE_PATH]
-            the_note = note.Note.load(note_file) if note_file else None
-            page = note_page.render(the_note, data, self.transcript_lines, matrix_html.name, report_href)
+            page = note_page.render(
+                self.config.stash[THE_NOTE], data, self.transcript_lines, matrix_html.name, report_href
+            )
             matrix.write_atomic(the_note_page, page)
             self.written = f"{path} and {matrix_html}; the note, annotated: {the_note_page}"
-        except (OSError, note.NoteError) as exc:
+        except OSError as exc:
             self.written = f"not written: {path}: {getattr(exc, 'strerror', None) or exc}"
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
@@ -273,6 +273,9 @@ class _MatrixRecorder:
                 terminalreporter.write_line(line, red=True)
         if self.note_lines or self.note_facts:
             terminalreporter.section("mpspec: the note")
+            the_note = self.config.stash[THE_NOTE]
+            if the_note is not None:
+                terminalreporter.write_line(f"note: {the_note.path} (read as {the_note.encoding})")
             if self.note_facts:
                 wrong = self.note_facts.count(False)
                 terminalreporter.write_line(
@@ -366,6 +369,9 @@ def pytest_metadata(metadata: dict[str, object], config: pytest.Config) -> None:
     metadata["Implementation"] = f"{platform.python_implementation()} {platform.python_version()}"
     metadata["Start methods (host)"] = ", ".join(multiprocessing.get_all_start_methods())
     metadata["Scenario interpreters"] = ", ".join(t.description for t in config.stash[TARGETS])
+    the_note = config.stash[THE_NOTE]
+    # Its file name only: the folder would put a reader's paths into a shared report.
+    metadata["Note"] = f"{the_note.path.name} (read as {the_note.encoding})" if the_note else "not at hand"
 
 
 # --- pytest-html columns (only when pytest-html is installed) -------------

@@ -1,8 +1,9 @@
 """Run a scenario in a fresh interpreter and collect what it did.
 
-The scenario is the leader of a new process group (a new session on POSIX),
-so every process it starts, orphans included, can be found (psutil) and
-killed as one tree when the run ends, hits its deadline or is interrupted.
+The scenario is the leader of a new process group (a new session on POSIX), and
+every process of the run inherits a tag unique to the run in its environment, so
+every process it starts, orphans included, can be found (psutil) and killed as
+one tree when the run ends, hits its deadline or is interrupted.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable
+from typing import IO, Any, Callable, Iterator
 
 import psutil
 
@@ -30,10 +32,17 @@ from harness.trace import Trace
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEADLINE = 30.0  # seconds; scenarios bound their own waits at 20 s
 EXIT_GRACE = 1.0  # seconds a process that closed its output gets to finish exiting
+# Every process of a run inherits it, with a value unique to the run: it finds a process
+# that left the run's tree and process group (os.setsid(), or an orphan on Windows).
+RUN_TAG = "MPSPEC_RUN"
 
 
 class HarnessError(Exception):
     """A run could not be made at all (no such interpreter, bad scenario)."""
+
+
+class RunStopped(HarnessError):
+    """The harness killed a run in flight from outside it (stop_runs_in_flight)."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +170,7 @@ def run(
         # A scenario's own variables (trace file, guard depth) must not leak in from
         # outside; the mutation self-check's MPSPEC_MUTANT must reach every target.
         env = {k: v for k, v in os.environ.items() if not k.startswith("MPSPEC_") or k == "MPSPEC_MUTANT"}
+        env[RUN_TAG] = uuid.uuid4().hex
         env["PYTHONIOENCODING"] = "utf-8"
         # multiprocessing's own temp dirs (pymp-*) go here too, so they are
         # removed even when a scenario's parent dies without cleaning up.
@@ -205,26 +215,55 @@ def run(
             for reader in (out, err):
                 reader.join(READER_WAIT)
 
-        tree = ProcessTree(proc)
-        try:
-            # Like communicate(timeout): both streams to their end, then the exit status.
-            deadline = time.monotonic() + spec.deadline
-            for reader in (out, err):
-                if not _join_looking(reader, tree, deadline):
-                    raise subprocess.TimeoutExpired(proc.args, spec.deadline)
-            tree.look()
-            proc.wait(max(deadline - time.monotonic(), 0.0))
-        except subprocess.TimeoutExpired:
-            kill_tree(proc, tree, 0.0)
-            drain()
-            return result(timed_out=True)
-        except BaseException:
-            kill_tree(proc, tree, 0.0)
-            drain()
-            if on_interrupt is not None:
-                on_interrupt(result(interrupted=True))
-            raise
-        return result(leftovers=tuple(kill_tree(proc, tree, exit_grace)))
+        tree = ProcessTree(proc, env[RUN_TAG])
+        with _in_flight(tree):
+            try:
+                # Like communicate(timeout): both streams to their end, then the exit status.
+                deadline = time.monotonic() + spec.deadline
+                for reader in (out, err):
+                    if not _join_looking(reader, tree, deadline):
+                        raise subprocess.TimeoutExpired(proc.args, spec.deadline)
+                tree.look()
+                proc.wait(max(deadline - time.monotonic(), 0.0))
+                if tree.stopped:
+                    raise RunStopped(tree.stopped)
+            except subprocess.TimeoutExpired:
+                kill_tree(tree, 0.0)
+                drain()
+                return result(timed_out=True)
+            except BaseException:
+                kill_tree(tree, 0.0)
+                drain()
+                if on_interrupt is not None:
+                    on_interrupt(result(interrupted=True))
+                raise
+            return result(leftovers=tuple(kill_tree(tree, exit_grace)))
+
+
+_IN_FLIGHT: set[ProcessTree] = set()  # the trees of the runs being made, in any thread
+_IN_FLIGHT_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _in_flight(tree: ProcessTree) -> Iterator[None]:
+    with _IN_FLIGHT_LOCK:
+        _IN_FLIGHT.add(tree)
+    try:
+        yield
+    finally:
+        with _IN_FLIGHT_LOCK:
+            _IN_FLIGHT.discard(tree)
+
+
+def stop_runs_in_flight(why: str) -> None:
+    """Kill the process tree of every run being made, from any thread; each of those runs
+    then raises RunStopped(why) in its own thread.  For whatever is about to end this
+    process without letting the runs clean up (pytest-timeout's thread method)."""
+    with _IN_FLIGHT_LOCK:
+        trees = list(_IN_FLIGHT)
+    for tree in trees:
+        tree.stopped = why
+        kill_tree(tree, 0.0)
 
 
 READER_WAIT = 5.0  # seconds to collect the remaining output once the tree is killed
@@ -337,31 +376,65 @@ def group_members(pgid: int) -> list[psutil.Process]:
     return members
 
 
+def tagged(tag: str, since: float) -> list[psutil.Process]:
+    """The processes started at ``since`` (a psutil create_time) or later whose environment
+    carries ``tag`` as RUN_TAG.  Only those are read: reading every process's environment
+    would cost several times as much."""
+    found = []
+    for p in psutil.process_iter():  # its processes know their create_time from the last call
+        with contextlib.suppress(psutil.AccessDenied, psutil.NoSuchProcess):  # ZombieProcess is one too
+            if p.create_time() >= since and p.environ().get(RUN_TAG) == tag:
+                found.append(p)
+    return found
+
+
 class ProcessTree:
     """The processes of one run: the leader's descendants, remembered from
     every look while the leader runs (Windows has no process groups to find
-    an orphan by), and on POSIX every member of the leader's process group."""
+    an orphan by), on POSIX every member of the leader's process group, and,
+    at the end of the run, every process carrying the run's tag."""
 
-    def __init__(self, leader: subprocess.Popen[bytes]) -> None:
-        self._leader = leader
+    def __init__(self, leader: subprocess.Popen[bytes], tag: str) -> None:
+        self.leader = leader
+        self.stopped = ""  # why stop_runs_in_flight() killed the tree
+        self._tag = tag
         self._seen: dict[int, psutil.Process] = {}
+        self._lock = threading.Lock()  # stop_runs_in_flight() looks from another thread
+        try:
+            # A second early, for the rounding of start times: a process of the run starts after its leader.
+            self._since = psutil.Process(leader.pid).create_time() - 1.0
+        except psutil.Error:  # the leader already ended: read every process's environment
+            self._since = 0.0
 
     def look(self) -> None:
         """Remember the leader's descendants; once it is reaped its pid may be another's."""
-        if self._leader.returncode is not None:
+        if self.leader.returncode is not None:
             return
         try:
-            root = psutil.Process(self._leader.pid)
+            root = psutil.Process(self.leader.pid)
             found = [root, *root.children(recursive=True)]
         except psutil.NoSuchProcess:
             return
-        for p in found:
-            self._seen.setdefault(p.pid, p)
+        self._remember(found)
+
+    def _remember(self, found: list[psutil.Process]) -> None:
+        with self._lock:
+            for p in found:
+                self._seen.setdefault(p.pid, p)
 
     def alive(self) -> list[psutil.Process]:
         self.look()
-        members = {**self._seen, **{p.pid: p for p in group_members(self._leader.pid)}}
+        with self._lock:
+            members = dict(self._seen)
+        members.update((p.pid, p) for p in group_members(self.leader.pid))
         return [p for p in members.values() if _running(p)]
+
+    def alive_tagged(self) -> list[psutil.Process]:
+        """The running processes that carry the run's tag, remembered from now on.  It reads
+        the environment of every process started since the run: not for each look."""
+        found = tagged(self._tag, self._since)
+        self._remember(found)
+        return [p for p in found if _running(p)]
 
     def alive_after(self, grace: float) -> list[psutil.Process]:
         """Polled for up to ``grace`` seconds until none is left (an orphan closes
@@ -374,12 +447,14 @@ class ProcessTree:
             time.sleep(0.01)
 
     def kill(self, members: list[psutil.Process]) -> None:
-        """SIGKILL the process group where there is one, and each member."""
+        """SIGKILL the process group where there is one, and each member.  A refusal is no
+        error: macOS refuses to signal a group that holds only zombies, Windows to end a
+        process that is already ending; kill_tree() names any member that really survives."""
         if os.name != "nt":
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self._leader.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.leader.pid, signal.SIGKILL)
         for p in members:
-            with contextlib.suppress(psutil.NoSuchProcess):
+            with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
                 p.kill()
 
 
@@ -389,23 +464,24 @@ KILL_WAIT = 5.0  # seconds for killed processes to disappear
 KILLED_STATUS = signal.SIGTERM if os.name == "nt" else -signal.SIGKILL
 
 
-def kill_tree(proc: subprocess.Popen[bytes], tree: ProcessTree, grace: float) -> list[int]:
+def kill_tree(tree: ProcessTree, grace: float) -> list[int]:
     """Kill every process of the run; return the pids still alive after
     ``grace`` seconds (the leader's, while it had not exited)."""
+    tree.alive_tagged()
     left = [p.pid for p in tree.alive_after(grace)]
     # Killing is asynchronous, and a dying parent may still start a child:
-    # return only once nothing of the tree is left.
+    # return only once nothing of the run is left, the tagged processes looked for last.
     gone_by = time.monotonic() + KILL_WAIT
     while True:
-        alive = tree.alive()
+        alive = tree.alive() or tree.alive_tagged()
         if not alive:
             break
         if time.monotonic() >= gone_by:
             raise HarnessError(
-                f"processes {[p.pid for p in alive]} of run {proc.pid} survived SIGKILL for {KILL_WAIT:.0f} s"
+                f"processes {[p.pid for p in alive]} of run {tree.leader.pid} survived SIGKILL for {KILL_WAIT:.0f} s"
             )
         tree.kill(alive)
         time.sleep(0.01)
-    if proc.returncode is None:
-        proc.wait()
+    if tree.leader.returncode is None:
+        tree.leader.wait()
     return left

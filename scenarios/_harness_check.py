@@ -4,6 +4,8 @@ Variants:
   hang     parent and child block until killed (each bounded by WAIT_LIMIT)
   orphan   the child outlives the parent with its output closed, so the run
            looks finished while a process of it is still alive
+  escape   as orphan, and the child leaves the process group and the tree at
+           once (a grandchild in a session of its own, os.setsid; POSIX only)
 Every process appends its pid to ``--pid-file`` so a check can find them.
 """
 
@@ -54,9 +56,28 @@ def orphan(args):
     os._exit(0)
 
 
+def escape(args):
+    note_pid(args.pid_file)
+    never = multiprocessing.Event()
+    ready = multiprocessing.Event()
+    if os.fork() == 0:
+        # Its parent leaves at once: it is a descendant of the leader for a moment only.
+        if os.fork() == 0:
+            os.setsid()
+            detached_child(args.pid_file, never, ready)
+        os._exit(0)
+    os.wait()
+    wait_for(ready, "grandchild detached")
+
+
 def add_arguments(parser):
     parser.add_argument("--pid-file", required=True, help="file each process appends its pid to")
 
 
 if __name__ == "__main__":
-    run_main(__doc__, {"hang": hang, "orphan": orphan}, {"hang": (), "orphan": ()}, add_arguments)
+    run_main(
+        __doc__,
+        {"hang": hang, "orphan": orphan, "escape": escape},
+        {"hang": (), "orphan": (), "escape": ()},
+        add_arguments,
+    )

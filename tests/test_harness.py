@@ -3,12 +3,17 @@ and a failing test shows the scenario's transcript."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import multiprocessing
+import os
 import signal
 import textwrap
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 
 from harness.runner import KILLED_STATUS, PROJECT_ROOT, RunSpec, process_alive, run
@@ -32,6 +37,19 @@ ATTEMPTS = 4
 
 def pids(path: Path) -> list[int]:
     return [int(line) for line in path.read_text().split()] if path.exists() else []
+
+
+@pytest.fixture(autouse=True)
+def nothing_left(tmp_path: Path) -> Iterator[None]:
+    """Whatever a check's outcome, the processes whose pids its runs wrote are gone after it
+    (a check that fails because the harness left one must not leave it to the machine)."""
+    began = time.time()
+    yield
+    for pid in [pid for pid_file in tmp_path.glob("pids*") for pid in pids(pid_file)]:
+        with contextlib.suppress(psutil.Error):
+            p = psutil.Process(pid)
+            if p.create_time() >= began - 1:  # not another process that got the pid since
+                p.kill()
 
 
 def until_the_tree_was_up(tmp_path: Path, first: float) -> Iterator[tuple[Path, float]]:
@@ -61,6 +79,45 @@ def test_process_outliving_the_run_is_reported_and_killed(tmp_path):
     r = run(RunSpec("_harness_check", METHOD, "orphan", params=(("pid-file", str(pid_file)),)), exit_grace=0.0)
     parent, child = pids(pid_file)
     assert r.returncode == 0
+    assert r.leftovers == (child,)
+    assert [p for p in (parent, child) if process_alive(p)] == []
+
+
+@pytest.mark.skipif(not hasattr(os, "setsid"), reason="needs os.setsid (POSIX)")
+def test_a_process_that_left_the_tree_and_the_group_is_found_by_the_runs_tag(tmp_path):
+    """A grandchild in a session of its own, whose parent left at once: neither a descendant of
+    the leader at a look nor in its process group; its environment still carries the run's tag."""
+    pid_file = tmp_path / "pids"
+    r = run(RunSpec("_harness_check", METHOD, "escape", params=(("pid-file", str(pid_file)),)), exit_grace=0.0)
+    parent, grandchild = pids(pid_file)
+    assert r.returncode == 0
+    assert r.leftovers == (grandchild,)
+    assert [p for p in (parent, grandchild) if process_alive(p)] == []
+
+
+def refuse_group_kill(pgid: int, sig: int) -> None:
+    raise PermissionError(errno.EPERM, "Operation not permitted")  # macOS, for a group of zombies only
+
+
+def kill_then_refuse(p: psutil.Process, real: Callable[[psutil.Process], None]) -> None:
+    real(p)
+    raise psutil.AccessDenied(p.pid)  # Windows, ending a process that is already ending
+
+
+@pytest.mark.parametrize("refusal", ["group", "process"])
+def test_a_refused_kill_still_kills_the_tree(tmp_path, monkeypatch, refusal):
+    """The system refuses a signal to what is already dying: the kill goes on, and the leftover
+    is still reported and gone."""
+    if refusal == "group":
+        if os.name == "nt":
+            pytest.skip("no process groups")
+        monkeypatch.setattr(os, "killpg", refuse_group_kill)
+    else:
+        real = psutil.Process.kill
+        monkeypatch.setattr(psutil.Process, "kill", lambda p: kill_then_refuse(p, real))
+    pid_file = tmp_path / "pids"
+    r = run(RunSpec("_harness_check", METHOD, "orphan", params=(("pid-file", str(pid_file)),)), exit_grace=0.0)
+    parent, child = pids(pid_file)
     assert r.leftovers == (child,)
     assert [p for p in (parent, child) if process_alive(p)] == []
 
@@ -96,3 +153,34 @@ def test_failing_and_timed_out_tests_show_transcripts_and_leave_nothing(pytester
         assert f"scenario -m scenarios.mp_logging --start-method {METHOD}" in out
         assert "count : 0" in out
         assert [p for p in pids(pid_file) if process_alive(p)] == []
+
+
+def test_pytest_timeouts_thread_method_leaves_no_process_of_the_run(pytester, monkeypatch, tmp_path):
+    """Its thread method (the only one on Windows) ends pytest with os._exit(): the harness
+    stops the runs in flight first, and the test fails with the transcript instead."""
+    monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
+    pytester.makeconftest('pytest_plugins = ["harness.pytest_plugin"]')
+    for pid_file, timeout in until_the_tree_was_up(tmp_path, FIRST_TIMEOUT):
+        pytester.makepyfile(
+            textwrap.dedent(
+                f"""
+                import pytest
+
+                @pytest.mark.meta
+                def test_hangs(run_scenario):
+                    run_scenario("_harness_check", {METHOD!r}, variant="hang", pid_file={str(pid_file)!r})
+                """
+            )
+        )
+        result = pytester.runpytest_subprocess(
+            "-p", "no:cacheprovider", "-n", "0", f"--timeout={timeout}", "-o", "timeout_method=thread"
+        )
+        assert "timeout method: thread" in result.stdout.str()
+        assert [p for p in pids(pid_file) if process_alive(p)] == []
+        result.assert_outcomes(failed=1)
+        result.stdout.fnmatch_lines(
+            [
+                f"*scenario stopped * before pytest-timeout's {timeout:g} s, whose thread method ends pytest at once*",
+                "INTERRUPTED; the process tree was killed",
+            ]
+        )

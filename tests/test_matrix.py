@@ -1,10 +1,16 @@
 """The verdict matrix: how observations become cell statuses, and how matrices merge."""
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
-from harness import matrix
+from harness import console, matrix
 from harness.catalogue import CLAIMS
 from harness.observe import Observation
+from harness.runner import PROJECT_ROOT
 
 pytestmark = pytest.mark.meta
 
@@ -85,3 +91,37 @@ def test_the_annotated_note_without_the_note_says_how_to_get_it():
     page = note_page.render(None, {"cells": []}, {}, "matrix.html", "report.html")
     assert note.HOW_TO_GET_IT in page
     assert "<div class='line" not in page
+
+
+def test_marks_a_narrow_encoding_lacks_are_written_in_ascii_and_nothing_is_lost():
+    assert "✓ ✗ ± · … 한 ~".encode("ascii", console.ERRORS) == b"+ x +- . ... \\ud55c ~"
+    assert "✓ ± ·".encode("cp1252", console.ERRORS) == "+ ± ·".encode("cp1252")
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "cp949"])
+def test_merge_prints_its_table_through_a_pipe_in_a_narrow_encoding(tmp_path, encoding):
+    """A Windows console's code page (Western, Korean) has no ✓ or ✗: the table is printed all
+    the same, those marks in ASCII, as its legend says."""
+    found = {
+        ("LOG-01", LINUX_312.key, "fork"): matrix.Found(["passed"], [], [seen("LOG-01", True)], []),
+        ("LOG-02", LINUX_312.key, "fork"): matrix.Found(["passed"], [], [seen("LOG-02", False)], []),
+    }
+    part = tmp_path / "part.json"
+    part.write_text(json.dumps(matrix.build([LINUX_312], found, LINUX_312.key)), encoding="utf-8")
+    merged = tmp_path / "merged.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "harness.matrix", "merge", "-o", str(merged), str(part)],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONIOENCODING": encoding},
+        capture_output=True,  # stdout a pipe, so its encoding is PYTHONIOENCODING's
+        check=False,
+    )
+    assert (proc.returncode, proc.stderr.decode(encoding)) == (0, "")
+    table = matrix.terminal_table(matrix.load(merged))
+    printed = proc.stdout.decode(encoding).splitlines()
+    assert printed == [line.encode(encoding, console.ERRORS).decode(encoding) for line in table] + [
+        f"matrix: {merged} and {merged.with_suffix('.html')}"
+    ]
+    assert printed[1].startswith("LOG-01     holds                +")
+    assert printed[2].startswith("LOG-02     wrong as written     x")
+    assert "+ holds, ~ holds with a caveat, x does not hold, ! unexpected, · n/a, ? not run" in printed[-3]

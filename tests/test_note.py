@@ -4,6 +4,7 @@ explained by a claim.  Without the note these tests skip and say how to get it."
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 
 import pytest
@@ -13,6 +14,7 @@ from harness.catalogue import CLAIMS
 from harness.catalogue.transcripts import TRANSCRIPTS
 from harness.claims import Point
 from harness.pytest_plugin import METHODS
+from harness.runner import PROJECT_ROOT
 from harness.targets import host
 from harness.transcripts import Account, account
 
@@ -70,3 +72,58 @@ def test_a_line_the_run_did_not_print_is_unaccounted(the_note):
     daemon = next(spec for spec in TRANSCRIPTS if spec.scenario == "daemon")
     found = account(the_note, daemon, ["start"], Point(here.implementation, here.version, here.platform, "spawn"))
     assert (found.lines, found.matched, found.unaccounted) == (2, 1, [(100, "exit")])
+
+
+# --- the note as a Korean reader's editor saves it ------------------------------------------
+
+
+def as_text(the_note: note.Note) -> str:
+    return "\n".join(the_note.lines) + "\n"
+
+
+def crlf(text: str) -> str:
+    return text.replace("\n", "\r\n")
+
+
+SAVED_AS = {
+    # Notepad's "ANSI" on Korean Windows; a character CP949 lacks (the note's no-break
+    # spaces) it writes as "?", as encode(errors="replace") does.
+    "CP949": lambda text: crlf(text).encode("cp949", "replace"),
+    "UTF-8 with BOM": lambda text: codecs.BOM_UTF8 + crlf(text).encode("utf-8"),
+    "UTF-16 LE with BOM": lambda text: codecs.BOM_UTF16_LE + crlf(text).encode("utf-16-le"),  # Notepad's "Unicode"
+    "UTF-16 BE with BOM": lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
+}
+
+
+@pytest.mark.parametrize("encoding", SAVED_AS)
+def test_a_copy_of_the_note_saved_by_a_korean_editor_reads_as_the_note(the_note, encoding, tmp_path):
+    copy = tmp_path / "note.txt"
+    copy.write_bytes(SAVED_AS[encoding](as_text(the_note)))
+    read = note.Note.load(copy)
+    assert read.encoding == encoding
+    assert len(read.lines) == len(the_note.lines)
+    differ = [n for n, (a, b) in enumerate(zip(read.lines, the_note.lines), 1) if a != b]
+    assert differ == ([n for n, line in enumerate(the_note.lines, 1) if "\xa0" in line] if encoding == "CP949" else [])
+
+
+READING_THE_NOTE = (
+    "test_cited_fact_is_what_the_note_shows",
+    "test_the_note_has_the_transcripts_the_catalogue_accounts_for",
+)
+
+
+@pytest.mark.parametrize("encoding", ["CP949", "UTF-8 with BOM", "UTF-16 LE with BOM"])
+def test_the_note_checks_pass_on_such_a_copy_and_name_its_encoding(the_note, encoding, inner_pytest, tmp_path):
+    """The checks of what the note says pass on the copy (those of its transcripts against
+    runs read the same lines), and the summary says how the copy was read."""
+    copy = tmp_path / f"note-{encoding.split()[0].lower()}.txt"
+    copy.write_bytes(SAVED_AS[encoding](as_text(the_note)))
+    tests = [f"{PROJECT_ROOT / 'tests' / 'test_note.py'}::{name}" for name in READING_THE_NOTE]
+    result = inner_pytest(f"--note={copy}", *tests)
+    result.assert_outcomes(passed=len(CITED) + 1)
+    result.stdout.fnmatch_lines(
+        [
+            f"note: {copy} (read as {encoding})",
+            f"cited facts: {len(CITED)} checked against the note, 0 not what it shows",
+        ]
+    )

@@ -1,7 +1,9 @@
 """Bad input gets one line and a usage-error exit status, never a traceback."""
 
+import gzip
 import json
 import os
+import random
 import shutil
 from pathlib import Path
 
@@ -95,6 +97,31 @@ def test_a_missing_note_is_refused_in_one_line(pytester, monkeypatch, tmp_path):
         result = pytester.runpytest_inprocess("-p", "no:cacheprovider", f"--note={option}")
         assert result.ret == pytest.ExitCode.USAGE_ERROR
         assert [line for line in result.stderr.lines if line.strip()] == [f"ERROR: {message}"]
+
+
+@pytest.mark.parametrize(
+    ("contents", "why"),
+    [
+        (bytes(random.Random(15).choices(range(256), k=4096)), "not text in UTF-8 or CP949"),
+        (gzip.compress("다중 처리 multiprocessing\n".encode() * 50), "not text in UTF-8 or CP949"),
+        ("UTF-32: its BOM begins as UTF-16's".encode("utf-32"), "not text in UTF-16 LE with BOM"),
+    ],
+    ids=["random-bytes", "gzip", "utf-32"],
+)
+def test_a_note_that_cannot_be_read_is_one_usage_error(inner_pytest, pytester, tmp_path, contents, why):
+    """Refused once, while pytest is configured, not by an error in each test that reads it;
+    and the reports already written stay as they were."""
+    unreadable = tmp_path / "note.txt"
+    unreadable.write_bytes(contents)
+    earlier = pytester.path / "report.html"
+    earlier.write_text("an earlier run's report", encoding="utf-8")
+    result = inner_pytest(f"--note={unreadable}", str(PROJECT_ROOT / "tests" / "test_note.py"))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert [line for line in result.stderr.lines if line.strip()] == [
+        f"ERROR: --note {unreadable}: cannot read it ({why})"
+    ]
+    assert "Traceback" not in result.stdout.str()
+    assert earlier.read_text(encoding="utf-8") == "an earlier run's report"
 
 
 def test_merge_rejects_a_foreign_file_in_one_line(tmp_path, capsys):
