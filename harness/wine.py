@@ -32,6 +32,7 @@ WRAPPER = "python"  # beside python.exe; what --python and the runner start
 # Wine's own messages (fixme:, err:) would land in every scenario's stderr, among the
 # multiprocessing log lines the tests parse.
 WINEDEBUG = "-all"
+WINE_TMPDIR = "/tmp"  # one wineserver for every run (see _write_wrapper)
 HOW_TO_GET_WINE = "Wine is not installed (Debian/Ubuntu: apt-get install wine64; macOS: brew install wine-stable)"
 
 
@@ -153,11 +154,15 @@ def _unpack(archive: Path, minor: tuple[int, int], target: Path) -> None:
 
 
 def _write_wrapper(folder: Path, final: Path) -> None:
+    """Wine finds its running wineserver in a folder under $TMPDIR: the runner gives each run
+    a TMPDIR of its own, which would start a server (and the prefix's services) per run, so the
+    wrapper pins it.  The Windows Python takes its own temporary folder from Wine's TEMP."""
     wrapper = folder / WRAPPER
     wrapper.write_text(
         "#!/bin/sh\n"
         "# mpspec: the Windows embeddable CPython beside this file, run by Wine (python -m harness.wine)\n"
-        f"WINEPREFIX='{prefix_dir()}' WINEDEBUG={WINEDEBUG} exec wine '{final / 'python.exe'}' \"$@\"\n",
+        f"TMPDIR={WINE_TMPDIR} WINEPREFIX='{prefix_dir()}' WINEDEBUG={WINEDEBUG} "
+        f"exec wine '{final / 'python.exe'}' \"$@\"\n",
         encoding="utf-8",
     )
     wrapper.chmod(0o755)
@@ -195,6 +200,7 @@ def install(minors: list[tuple[int, int]]) -> list[str]:
         for minor in minors:
             dotted = f"{minor[0]}.{minor[1]}"
             if minor in have:
+                _write_wrapper(build_dir(minor), build_dir(minor))  # as this version of mpspec writes it
                 lines.append(f"cpython{dotted}: already in {build_dir(minor)}")
                 continue
             archive = _download(minor, Path(tmp) / dotted)

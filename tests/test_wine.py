@@ -45,7 +45,8 @@ def test_a_build_is_unpacked_without_its_pth_file_and_with_a_wine_wrapper(tmp_pa
     build = tmp_path / "cache" / "cpython3.13"
     assert sorted(p.name for p in build.iterdir()) == ["python", "python.exe", "python313.zip"]
     wrapper = (build / "python").read_text(encoding="utf-8")
-    assert f"WINEPREFIX='{tmp_path / 'cache' / 'prefix'}' WINEDEBUG=-all exec wine '{build / 'python.exe'}'" in wrapper
+    prefix = tmp_path / "cache" / "prefix"
+    assert f"TMPDIR=/tmp WINEPREFIX='{prefix}' WINEDEBUG=-all exec wine '{build / 'python.exe'}'" in wrapper
     assert wine.installed() == {(3, 13): str(build / "python")}
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["cpython3.13"]  # no staging folder left
 
