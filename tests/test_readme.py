@@ -57,8 +57,16 @@ def documented() -> list[Command]:
 COMMANDS = documented()
 
 
+# Outputs are parsed (nox -l, pytest's counts): no colour, whatever the terminal forces.
+COLOUR_FORCED_BY = ("FORCE_COLOR", "PY_COLORS", "PYTHON_COLORS")
+
+
 def run(argv: list[str], cwd: Path = ROOT, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_XDIST", "PYTEST_ADDOPTS"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PYTEST_XDIST", "PYTEST_ADDOPTS")) and k not in COLOUR_FORCED_BY
+    }
     return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 
@@ -200,6 +208,13 @@ def sessions(args: list[str]) -> None:
     listed = ok(run([sys.executable, "-m", "nox", "-l"]))
     if args[:1] == ["-s"]:
         assert re.search(rf"^\* {re.escape(args[1])}\b", listed, re.MULTILINE), listed
+
+
+def test_a_terminal_that_forces_colour_changes_no_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """nox -l's session list is parsed: with colour forced, its names would be painted apart."""
+    for name in COLOUR_FORCED_BY:
+        monkeypatch.setenv(name, "1")
+    sessions(["-s", "tests-3.12"])
 
 
 def answers_help(args: list[str]) -> None:

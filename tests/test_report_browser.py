@@ -46,9 +46,12 @@ def inner_report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     # The inner run is a plain, serial pytest: not one of our xdist workers, no extra options.
     for name in ("PYTEST_ADDOPTS", "PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT"):
         env.pop(name, None)
+    # Started from a terminal (or CI) that forces colour: --color=no below must win.
+    env.update(FORCE_COLOR="1", PY_COLORS="1")
     args = [
         *(sys.executable, "-m", "pytest", f"--html={html}", "--self-contained-html"),
-        *("-k", SELECTION, "-p", "no:cacheprovider", "-n", "0", "-rA"),
+        # --color=no: the PASSED lines are parsed.
+        *("-k", SELECTION, "-p", "no:cacheprovider", "-n", "0", "-rA", "--color=no"),
         *(f"--matrix-json={out / 'matrix.json'}", f"--basetemp={out / 'basetemp'}"),
     ]
     proc = subprocess.run(
