@@ -1,10 +1,12 @@
-""".ci/workflow_env.py: .ci/run's pytest and nox commands get the variables the GitHub
-workflow sets, read from its YAML, so a variable added there reaches them; what the
-script cannot read as GitHub would is refused in one line."""
+"""The GitHub workflow: .ci/workflow_env.py gives .ci/run's pytest and nox commands the
+variables the workflow sets, read from its YAML, so a variable added there reaches them
+(what the script cannot read as GitHub would is refused in one line); the packages its
+jobs install exist on Ubuntu's runners."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -93,3 +95,14 @@ def test_a_missing_workflow_or_command_is_refused_in_one_line(tmp_path):
         assert proc.returncode == 2
         assert proc.stderr.startswith(f"workflow_env.py: error: {message}")
         assert proc.stderr.count("\n") == 1
+
+
+# Ubuntu has these only as transition packages that install a snap, which runners lack.
+SNAP_STUBS = {"chromium", "chromium-browser", "chromium-chromedriver", "firefox"}
+
+
+def test_the_jobs_install_no_package_ubuntu_has_only_as_a_snap():
+    installs = re.findall(r"apt-get install ([^\n&|;]*)", WORKFLOW.read_text(encoding="utf-8"))
+    assert installs != []
+    packages = {word for line in installs for word in line.split() if not word.startswith("-")}
+    assert packages & SNAP_STUBS == set()
