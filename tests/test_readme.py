@@ -88,6 +88,11 @@ def test_the_docs_have_commands() -> None:
     assert {c.shell for c in COMMANDS} == {"sh", "powershell"}
 
 
+def test_no_command_writes_where_windows_has_no_folder() -> None:
+    """Every command is spelt the same on all three systems: no /tmp/ (a relative path instead)."""
+    assert [c.text for c in COMMANDS if any(a.startswith("/tmp/") for a in c.argv)] == []
+
+
 @pytest.mark.parametrize("command", COMMANDS, ids=[f"{c.doc}:{c.text}" for c in COMMANDS])
 def test_documented_command_runs(command: Command, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     argv = command.argv
@@ -117,6 +122,9 @@ def test_documented_command_runs(command: Command, tmp_path: Path, request: pyte
         ok(run([*argv[:2], "--check", *argv[2:]] if argv[:2] == ["ruff", "format"] else argv))
     elif argv[0] == "bash":
         ok(run(["bash", "-n", argv[1]]))
+    elif argv[0] == "Set-ExecutionPolicy":
+        # Scripts allowed in this PowerShell window only: the reader's machine policy stays.
+        assert argv[1:] == ["-Scope", "Process", "-ExecutionPolicy", "Bypass"], command.text
     else:
         pytest.fail(f"{command.doc}: no check knows the command {command.text!r}: add one here")
 
@@ -163,7 +171,7 @@ def substituted(args: list[str], tmp_path: Path) -> list[str]:
     out = []
     for arg in args:
         arg = places.get(arg, arg)
-        if arg.startswith("/tmp/") or arg.endswith(".svg"):
+        if arg.endswith((".jsonl", ".svg")):
             arg = str(tmp_path / Path(arg).name)
         out.append(arg)
     return out
