@@ -155,7 +155,7 @@ DROPPED_VARIABLES = (
     "FORCE_COLOR",
     "NO_COLOR",
     "PYTHON_COLORS",
-    # Lines of the interpreter's own on stderr: warnings, development mode, fault
+    # The interpreter's own lines on stderr: warnings, development mode, fault
     # dumps, import and allocator reports, traceback carets.
     "PYTHONWARNINGS",
     "PYTHONDEVMODE",
