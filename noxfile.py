@@ -43,8 +43,16 @@ def _pyenv_root() -> Path | None:
     return path if (path / "versions").is_dir() else None
 
 
-def _version_key(path: Path) -> tuple[int, ...]:
-    return tuple(int(n) for n in re.findall(r"\d+", path.parent.name))
+def _version_key(path: Path) -> tuple[bool, tuple[int, ...], bool]:
+    """Orders pyenv's version folders (``path`` is one's bin/): CPython's (3.10.13) above
+    any other implementation's (pypy3.10-7.3.17, whose bin/ has a python3.10 too), by the
+    Python version only (not PyPy's own after "-"), a release above its variants (3.13.0t)."""
+    name = path.parent.name
+    found = re.match(r"([A-Za-z]*)(\d+(?:\.\d+)*)", name)
+    if found is None:
+        return (False, (), False)
+    implementation, version = found.groups()
+    return (implementation == "", tuple(int(n) for n in version.split(".")), found.end() == len(name))
 
 
 def _add_pyenv_versions_to_path() -> None:

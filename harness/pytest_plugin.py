@@ -48,6 +48,8 @@ WINE_KEEPERS = pytest.StashKey[List["subprocess.Popen[bytes]"]]()
 EXTRA_WINDOWS = pytest.StashKey[List[Target]]()
 # A test's timer that stops its scenario runs before pytest-timeout's thread method ends pytest
 STOPPER = pytest.StashKey[threading.Timer]()
+# Test modules that skipped themselves whole at import (importorskip), with the reason
+SKIPPED_MODULES = pytest.StashKey[List[str]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -298,6 +300,18 @@ def _record_claims(config: pytest.Config, items: list[pytest.Item]) -> None:
     config.stash[OBSERVED] = observed
     config.stash[UNKNOWN_CLAIMS] = unknown
     config.stash[COLLECTED_FILES] = files
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    """Note a module that skipped itself whole: its tests vanish from the run without a skipped test."""
+    report = yield
+    if isinstance(collector, pytest.Module) and report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        collector.config.stash.setdefault(SKIPPED_MODULES, []).append(f"{report.nodeid}: {reason}")
+    return report
 
 
 @pytest.fixture

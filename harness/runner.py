@@ -22,7 +22,7 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator
+from typing import IO, Any, Callable, Iterator, Mapping
 
 import psutil
 
@@ -154,6 +154,55 @@ class RunResult:
         return "\n".join(parts)
 
 
+# Variables a user's terminal, shell profile or CI job may set that change what a
+# scenario prints or how it runs; the runner drops them, so they change no verdict
+# (docs/TRACE.md, "Environment").  Every other variable passes on (PATH, SYSTEMROOT,
+# WINE*, PYTHONPATH, PYTHONHASHSEED, TERM ...).
+DROPPED_VARIABLES = (
+    # Colour: from 3.13 tracebacks (from 3.14 argparse's help too) are coloured
+    # into a pipe when forced.
+    "FORCE_COLOR",
+    "NO_COLOR",
+    "PYTHON_COLORS",
+    # The interpreter's own lines on stderr: warnings, development mode, fault
+    # dumps, import and allocator reports, traceback carets.
+    "PYTHONWARNINGS",
+    "PYTHONDEVMODE",
+    "PYTHONFAULTHANDLER",
+    "PYTHONVERBOSE",
+    "PYTHONPROFILEIMPORTTIME",
+    "PYTHONMALLOC",
+    "PYTHONMALLOCSTATS",
+    "PYTHONTRACEMALLOC",
+    "PYTHONWARNDEFAULTENCODING",
+    "PYTHONNODEBUGRANGES",
+    # How the program runs: python -O, a prompt (and its start-up file) after it,
+    # the project left off sys.path, unbuffered output.
+    "PYTHONOPTIMIZE",
+    "PYTHONINSPECT",
+    "PYTHONSTARTUP",
+    "PYTHONSAFEPATH",
+    "PYTHONUNBUFFERED",
+)
+
+
+def scenario_environment(tmp: Path, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """What a scenario run inherits: ``environ`` without DROPPED_VARIABLES and the
+    scenarios' own MPSPEC_* variables (the mutation self-check's MPSPEC_MUTANT must
+    reach every target), with UTF-8 output and ``tmp`` as the temporary folder."""
+    env = {
+        k: v
+        for k, v in environ.items()
+        if k not in DROPPED_VARIABLES and (not k.startswith("MPSPEC_") or k == "MPSPEC_MUTANT")
+    }
+    # The harness decodes the output as UTF-8, whatever the console's code page (cp949).
+    env["PYTHONIOENCODING"] = "utf-8"
+    # multiprocessing's own temp dirs (pymp-*) go here too, so they are
+    # removed even when a scenario's parent dies without cleaning up.
+    env["TMPDIR"] = str(tmp)
+    return env
+
+
 def run(
     spec: RunSpec,
     exit_grace: float = EXIT_GRACE,
@@ -167,14 +216,8 @@ def run(
     """
     with tempfile.TemporaryDirectory(prefix="mpspec-") as tmp:
         trace_path = Path(tmp) / "trace.jsonl"
-        # A scenario's own variables (trace file, guard depth) must not leak in from
-        # outside; the mutation self-check's MPSPEC_MUTANT must reach every target.
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MPSPEC_") or k == "MPSPEC_MUTANT"}
+        env = scenario_environment(Path(tmp))
         env[RUN_TAG] = uuid.uuid4().hex
-        env["PYTHONIOENCODING"] = "utf-8"
-        # multiprocessing's own temp dirs (pymp-*) go here too, so they are
-        # removed even when a scenario's parent dies without cleaning up.
-        env["TMPDIR"] = tmp
         started = time.monotonic()
         try:
             proc = subprocess.Popen(

@@ -1,12 +1,13 @@
-"""Not a document section: misbehaving programs that prove the harness cleans up.
+"""Not a document section: programs that prove what the harness does to a run.
 
 Variants:
-  hang     parent and child block until killed (each bounded by WAIT_LIMIT)
-  orphan   the child outlives the parent with its output closed, so the run
-           looks finished while a process of it is still alive
-  escape   as orphan, and the child leaves the process group and the tree at
-           once (a grandchild in a session of its own, os.setsid; POSIX only)
-Every process appends its pid to ``--pid-file`` so a check can find them.
+  hang         parent and child block until killed (each bounded by WAIT_LIMIT)
+  orphan       the child outlives the parent with its output closed, so the run
+               looks finished while a process of it is still alive
+  escape       as orphan, and the child leaves the process group and the tree at
+               once (a grandchild in a session of its own, os.setsid; POSIX only)
+  environment  traces the values of the variables ``--names`` lists (None: unset)
+hang, orphan and escape append each process's pid to ``--pid-file`` so a check can find them.
 """
 
 import multiprocessing
@@ -14,6 +15,7 @@ import os
 import sys
 
 from scenarios._cli import run_main, wait_for
+from scenarios._trace import emit
 
 
 def note_pid(path):
@@ -36,20 +38,30 @@ def detached_child(path, never, ready):
     wait_for(never, "a set that never comes")
 
 
+def pid_file(args):
+    """--pid-file, which hang and orphan need: without it, one line and status 2."""
+    if not args.pid_file:
+        sys.stderr.write("python -m scenarios._harness_check: error: --variant %s needs --pid-file\n" % args.variant)
+        sys.exit(2)
+    return args.pid_file
+
+
 def hang(args):
-    note_pid(args.pid_file)
+    path = pid_file(args)
+    note_pid(path)
     never = multiprocessing.Event()
-    child = multiprocessing.Process(target=blocked_child, args=(args.pid_file, never))
+    child = multiprocessing.Process(target=blocked_child, args=(path, never))
     child.start()
     wait_for(never, "a set that never comes")
     child.join()
 
 
 def orphan(args):
-    note_pid(args.pid_file)
+    path = pid_file(args)
+    note_pid(path)
     never = multiprocessing.Event()
     ready = multiprocessing.Event()
-    child = multiprocessing.Process(target=detached_child, args=(args.pid_file, never, ready))
+    child = multiprocessing.Process(target=detached_child, args=(path, never, ready))
     child.start()
     wait_for(ready, "child detached")
     # Leave without running the exit function, which would join the child.
@@ -70,14 +82,20 @@ def escape(args):
     wait_for(ready, "grandchild detached")
 
 
+def environment(args):
+    names = args.names.split(",") if args.names else []
+    emit("environment", values={name: os.environ.get(name) for name in names})
+
+
 def add_arguments(parser):
-    parser.add_argument("--pid-file", required=True, help="file each process appends its pid to")
+    parser.add_argument("--pid-file", help="file each process appends its pid to (hang, orphan)")
+    parser.add_argument("--names", default="", help="comma-separated variable names (environment)")
 
 
 if __name__ == "__main__":
     run_main(
         __doc__,
-        {"hang": hang, "orphan": orphan, "escape": escape},
-        {"hang": (), "orphan": (), "escape": ()},
+        {"hang": hang, "orphan": orphan, "escape": escape, "environment": environment},
+        {"hang": (), "orphan": (), "escape": (), "environment": ("environment",)},
         add_arguments,
     )

@@ -14,7 +14,8 @@ from typing import NoReturn
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-# The runner passes its environment on to every scenario except MPSPEC_* variables,
+# The runner passes its environment on to every scenario but for the variables it drops
+# (docs/TRACE.md: colour, warnings, python -O ..., MPSPEC_*),
 # and every multiprocessing child inherits it: a process carrying this variable
 # with our value belongs to the pytest run we started, even after it was orphaned.
 TOKEN_VAR = "TRUSTCHECK_RUN"

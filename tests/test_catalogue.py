@@ -9,7 +9,7 @@ import pytest
 
 from harness.catalogue import CLAIMS, SECTIONS
 from harness.claims import predicted_points, verdict_of
-from harness.pytest_plugin import METHODS, TARGETS
+from harness.pytest_plugin import METHODS, SKIPPED_MODULES, TARGETS
 
 TESTS = Path(__file__).parent
 TESTABLE = [c.id for c in CLAIMS.values() if c.testable]
@@ -19,6 +19,13 @@ TESTABLE = [c.id for c in CLAIMS.values() if c.testable]
 def test_every_test_names_a_known_claim(collected_claims):
     _, problems, _ = collected_claims
     assert problems == []
+
+
+@pytest.mark.meta
+def test_no_test_module_skips_itself_whole(request):
+    """A module-level skip (importorskip) drops its tests quietly, and with them the checks
+    below, which run only when every test file was collected."""
+    assert request.config.stash.get(SKIPPED_MODULES, []) == []
 
 
 def runnable_start_methods(config: pytest.Config) -> set[str]:

@@ -3,12 +3,18 @@ requirements.txt's pins, its packages every package of harness/ and scenarios/."
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from harness.runner import PROJECT_ROOT
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # requirements.txt pins tomli, tomllib's origin, before 3.11
+    import tomli as tomllib
+
 pytestmark = pytest.mark.meta
-tomllib = pytest.importorskip("tomllib", reason="tomllib is in the standard library from Python 3.11")
 
 PYPROJECT = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 

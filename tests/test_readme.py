@@ -57,8 +57,16 @@ def documented() -> list[Command]:
 COMMANDS = documented()
 
 
+# Outputs are parsed (nox -l, pytest's counts): no colour, whatever the terminal forces.
+COLOUR_FORCED_BY = ("FORCE_COLOR", "PY_COLORS", "PYTHON_COLORS")
+
+
 def run(argv: list[str], cwd: Path = ROOT, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_XDIST", "PYTEST_ADDOPTS"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PYTEST_XDIST", "PYTEST_ADDOPTS")) and k not in COLOUR_FORCED_BY
+    }
     return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 
@@ -78,6 +86,11 @@ def the_note_file(request: pytest.FixtureRequest) -> str:
 def test_the_docs_have_commands() -> None:
     assert len(COMMANDS) > 30
     assert {c.shell for c in COMMANDS} == {"sh", "powershell"}
+
+
+def test_no_command_writes_where_windows_has_no_folder() -> None:
+    """Every command is spelt the same on all three systems: no /tmp/ (a relative path instead)."""
+    assert [c.text for c in COMMANDS if any(a.startswith("/tmp/") for a in c.argv)] == []
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[f"{c.doc}:{c.text}" for c in COMMANDS])
@@ -112,6 +125,9 @@ def test_documented_command_runs(command: Command, tmp_path: Path, request: pyte
         ok(run([*argv[:2], "--check", *argv[2:]] if argv[:2] == ["ruff", "format"] else argv))
     elif argv[0] == "bash":
         ok(run(["bash", "-n", argv[1]]))
+    elif argv[0] == "Set-ExecutionPolicy":
+        # Scripts allowed in this PowerShell window only: the reader's machine policy stays.
+        assert argv[1:] == ["-Scope", "Process", "-ExecutionPolicy", "Bypass"], command.text
     else:
         pytest.fail(f"{command.doc}: no check knows the command {command.text!r}: add one here")
 
@@ -158,7 +174,7 @@ def substituted(args: list[str], tmp_path: Path) -> list[str]:
     out = []
     for arg in args:
         arg = places.get(arg, arg)
-        if arg.startswith("/tmp/") or arg.endswith(".svg"):
+        if arg.endswith((".jsonl", ".svg")):
             arg = str(tmp_path / Path(arg).name)
         out.append(arg)
     return out
@@ -203,6 +219,13 @@ def sessions(args: list[str]) -> None:
     listed = ok(run([sys.executable, "-m", "nox", "-l"]))
     if args[:1] == ["-s"]:
         assert re.search(rf"^\* {re.escape(args[1])}\b", listed, re.MULTILINE), listed
+
+
+def test_a_terminal_that_forces_colour_changes_no_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """nox -l's session list is parsed: with colour forced, its names would be painted apart."""
+    for name in COLOUR_FORCED_BY:
+        monkeypatch.setenv(name, "1")
+    sessions(["-s", "tests-3.12"])
 
 
 def answers_help(args: list[str]) -> None:

@@ -22,7 +22,8 @@ from harness.catalogue import CLAIMS
 # One worker builds the small report once for every test here.
 pytestmark = [pytest.mark.meta, pytest.mark.browser, pytest.mark.xdist_group("report-browser")]
 
-SELECTION = "DAEMON-02 and fork"  # also matches forkserver: a few tests, a few seconds
+# A few tests, a few seconds, under spawn: the start method every platform has.
+SELECTION = "DAEMON-02 and spawn"
 WIDE = {"width": 1600, "height": 1000}
 NINE = [(3, v) for v in range(6, 14)]  # CPython 3.6-3.13, and PyPy 3.9: this machine's `--python all`
 ONE_LINE = 24  # px: the tallest a one-line matrix row may be
@@ -39,16 +40,19 @@ class InnerReport:
 
 @pytest.fixture(scope="module")
 def inner_report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> InnerReport:
-    """`pytest --html ... -k "DAEMON-02 and fork"` in the project, as a reader runs it."""
+    """`pytest --html ... -k "DAEMON-02 and spawn"` in the project, as a reader runs it."""
     out = tmp_path_factory.mktemp("report")
     html = out / "report.html"
     env = dict(os.environ)
     # The inner run is a plain, serial pytest: not one of our xdist workers, no extra options.
     for name in ("PYTEST_ADDOPTS", "PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT"):
         env.pop(name, None)
+    # Started from a terminal (or CI) that forces colour: --color=no below must win.
+    env.update(FORCE_COLOR="1", PY_COLORS="1")
     args = [
         *(sys.executable, "-m", "pytest", f"--html={html}", "--self-contained-html"),
-        *("-k", SELECTION, "-p", "no:cacheprovider", "-n", "0", "-rA"),
+        # --color=no: the PASSED lines are parsed.
+        *("-k", SELECTION, "-p", "no:cacheprovider", "-n", "0", "-rA", "--color=no"),
         *(f"--matrix-json={out / 'matrix.json'}", f"--basetemp={out / 'basetemp'}"),
     ]
     proc = subprocess.run(

@@ -147,7 +147,7 @@ def test_an_unwritable_report_is_refused_in_one_line(tmp_path):
     blocker.write_text("")
     cases = {
         tmp_path: f"cannot write the report {tmp_path}: it is a directory",
-        blocker / "junit.xml": f"cannot write the report {blocker}/junit.xml: {blocker} is not a directory",
+        blocker / "junit.xml": f"cannot write the report {blocker / 'junit.xml'}: {blocker} is not a directory",
     }
     for path, message in cases.items():
         with pytest.raises(pytest.UsageError) as caught:

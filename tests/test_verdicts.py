@@ -41,14 +41,15 @@ def test_the_summary_says_what_was_observed_and_what_is_predicted_beyond_it():
     )
 
 
-LOG_01_FORK = ("-k", "test_log_records_are_written_to_stderr_only and fork and not forkserver")
+# One test of LOG-01, under spawn: the start method every platform has (Windows only that one).
+LOG_01_SPAWN = ("-k", "test_log_records_are_written_to_stderr_only", "--start-method=spawn")
 
 
 def test_a_run_whose_verdict_disagrees_fails(inner_pytest, monkeypatch):
     """LOG-01's verdict flipped to wrong as written: its test still passes, the run does not."""
     monkeypatch.setitem(CLAIMS, "LOG-01", dataclasses.replace(CLAIMS["LOG-01"], verdict=Verdict.WRONG))
     # In-process: the inner run sees this process's catalogue, with the flipped verdict.
-    result = inner_pytest(*LOG_01_FORK, str(PROJECT_ROOT / "tests" / "test_mp_logging.py"))
+    result = inner_pytest(*LOG_01_SPAWN, str(PROJECT_ROOT / "tests" / "test_mp_logging.py"))
     result.assert_outcomes(passed=1)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["*LOG-01: the catalogue says 'wrong as written', the points show 'holds'*"])
@@ -60,12 +61,12 @@ def test_a_failing_claim_test_says_requirement_expected_and_actual(pytester, inn
     log_01 = CLAIMS["LOG-01"]
     wrong = dataclasses.replace(log_01, note=dataclasses.replace(log_01.note, shows="sys.stdout"))
     monkeypatch.setitem(CLAIMS, "LOG-01", wrong)
-    result = inner_pytest("-rN", *LOG_01_FORK, str(PROJECT_ROOT / "tests" / "test_mp_logging.py"))
+    result = inner_pytest("-rN", *LOG_01_SPAWN, str(PROJECT_ROOT / "tests" / "test_mp_logging.py"))
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
             "*mpspec: unexpected*",
-            "Claim:       LOG-01 (multiprocessing's log, note lines 16-17) on cpython*.* / fork",
+            "Claim:       LOG-01 (multiprocessing's log, note lines 16-17) on cpython*.* / spawn",
             f"Requirement: {log_01.en}",
             "Expected:    'sys.stdout', so the note's fact holds (the general prediction)",
             "Actual:      'sys.stderr', so the note's fact does not hold",
