@@ -21,6 +21,7 @@ from typing import Any
 
 from harness import wine
 from harness.claims import AS_NOTED_CONDITION, NO_STDLIB_ASSERTS, UNDER_WINE, Point
+from harness.runner import DROPPED_VARIABLES
 
 OLDEST = (3, 6)
 PROBE_WAIT = 60.0  # seconds; a Wine prefix's first start takes several
@@ -110,8 +111,10 @@ def _ask(path: str) -> tuple[int, str]:
     has exited, not to end of file: processes it left running (a Wine prefix's services,
     started by a first Windows client) may hold the pipe open for good.  (A pipe, not a
     file: under Wine a Windows Python cannot start with a regular file as its stdout.)"""
+    # As a scenario would run: PYTHONOPTIMIZE, say, would hide the stdlib's asserts from the probe.
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED_VARIABLES}
     proc = subprocess.Popen(
-        [path, "-c", _PROBE], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        [path, "-c", _PROBE], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
     )
     assert proc.stdout is not None
     with proc.stdout:

@@ -60,8 +60,26 @@ def receive(conn, what):
         return "EOF"
 
 
+def parent_pid():
+    """os.getppid(); on Windows read as CPython 3.13's fast path reads it (the process's
+    InheritedFromUniqueProcessId).  os.getppid() on Windows CPython 3.12, and on 3.13 where
+    that fast path fails, calls PssCaptureSnapshot, which Wine 8.0 does not implement: the
+    process aborts there.  The value is the same on Windows."""
+    if os.name != "nt":
+        return os.getppid()
+    import ctypes
+
+    info = (ctypes.c_void_p * 6)()  # PROCESS_BASIC_INFORMATION: six pointer-sized fields
+    query = ctypes.WinDLL("ntdll").NtQueryInformationProcess
+    query.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_ulong, ctypes.c_void_p]
+    status = query(ctypes.c_void_p(-1), 0, info, ctypes.sizeof(info), None)  # this process, basic information
+    if status:
+        raise OSError("NtQueryInformationProcess failed: NTSTATUS %#x" % (status & 0xFFFFFFFF))
+    return info[5] or 0
+
+
 def parent_after_its_end(old_parent):
-    """After EOF from ``old_parent``: os.getppid() once the OS is done with that dead parent.
+    """After EOF from ``old_parent``: parent_pid() once the OS is done with that dead parent.
 
     A dying process closes its files before it is gone, so EOF comes a moment
     early.  POSIX hands the orphans to a new parent as a step of the parent's
@@ -72,8 +90,8 @@ def parent_after_its_end(old_parent):
     that order events.  A process whose parent is not ``old_parent`` (a fork
     server's child) has nothing to wait for.
     """
-    if os.getppid() != old_parent:
-        return os.getppid()
+    if parent_pid() != old_parent:
+        return parent_pid()
     if os.name == "nt":
         parent = getattr(multiprocessing, "parent_process", lambda: None)()
         ended = parent is None or parent.pid != old_parent
@@ -82,12 +100,12 @@ def parent_after_its_end(old_parent):
             ended = not parent.is_alive()
     else:
         deadline = time.monotonic() + WAIT_LIMIT
-        while os.getppid() == old_parent and time.monotonic() < deadline:
+        while parent_pid() == old_parent and time.monotonic() < deadline:
             time.sleep(0.001)
-        ended = os.getppid() != old_parent
+        ended = parent_pid() != old_parent
     if not ended:
         emit("wait-timeout", waiting_for="the OS to be done with the dead parent %d" % old_parent)
-    return os.getppid()
+    return parent_pid()
 
 
 def record_exit_status(proc):
@@ -154,7 +172,7 @@ def long_task(conn, parent_ends, main_pid):
     for end in parent_ends:
         end.close()
     me = multiprocessing.current_process()
-    ppid_at_start = os.getppid()
+    ppid_at_start = parent_pid()
     emit("child-running", daemon=me.daemon, ppid=ppid_at_start, main_pid=main_pid)
     conn.send("ready")
     message = receive(conn, "release or parent's end")
@@ -283,7 +301,7 @@ def daemon_child(args):
 def bottom(life_r, life_w, up, middle_pid):
     life_w.close()  # fork copies the middle's writer; the middle must be its only holder
     me = multiprocessing.current_process()
-    ppid_at_start = os.getppid()
+    ppid_at_start = parent_pid()
     emit("grandchild-ready", middle_pid=middle_pid, ppid=ppid_at_start, daemon=me.daemon)
     up.send(("ready", os.getpid()))
     if receive(life_r, "middle's end") != "EOF":

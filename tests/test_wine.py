@@ -15,7 +15,7 @@ import pytest
 from harness import matrix, wine
 from harness.claims import NO_STDLIB_ASSERTS, UNDER_WINE, Point, Variation
 from harness.runner import PROJECT_ROOT
-from harness.targets import Target, TargetError, discover, newest_windows_build
+from harness.targets import Target, TargetError, discover, newest_windows_build, probe
 
 pytestmark = pytest.mark.meta
 
@@ -128,3 +128,10 @@ def test_the_probe_tells_wine_and_the_embeddable_stdlib(windows_build):
     assert (windows_build.platform, windows_build.start_methods) == ("win32", ("spawn",))
     assert windows_build.emulator.startswith("Wine ")
     assert windows_build.environment == (UNDER_WINE, NO_STDLIB_ASSERTS)
+
+
+def test_the_probe_sees_the_stdlib_as_scenarios_will(monkeypatch):
+    """PYTHONOPTIMIZE in the user's environment would hide the asserts from the probe, but no
+    scenario inherits it (harness.runner.DROPPED_VARIABLES): the probe must not either."""
+    monkeypatch.setenv("PYTHONOPTIMIZE", "1")
+    assert probe(sys.executable).environment == ()
