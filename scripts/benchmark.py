@@ -164,7 +164,7 @@ def scenario_waits(runs: list[dict[str, object]]) -> tuple[float, dict[str, floa
     scenario's source), or the measured time of the daemon scenario's timed join."""
     poll = constant(PROJECT_ROOT / "scenarios" / "event.py", "POLL")
     empty = constant(PROJECT_ROOT / "scenarios" / "communication.py", "EMPTY_TIMEOUT")
-    limit = constant(PROJECT_ROOT / "scenarios" / "_cli.py", "WAIT_LIMIT")
+    limit = constant(PROJECT_ROOT / "scenarios" / "_trace.py", "WAIT_LIMIT")
     grace = constant(PROJECT_ROOT / "harness" / "runner.py", "EXIT_GRACE")
     parts = {
         f"event wait(POLL={poll:g}) returned False": 0.0,
