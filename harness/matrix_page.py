@@ -39,8 +39,11 @@ nav a{{margin-right:1em}}
 table{{border-collapse:separate;border-spacing:0;line-height:18px}}
 th,td{{border-right:1px solid #ddd;border-bottom:1px solid #ddd;padding:1px 3px;white-space:nowrap;height:18px}}
 thead th{{position:sticky;background:#f3f3f3;z-index:2}}
+thead tr.systems th{{top:0;height:18px}}
 thead tr.groups th{{top:0;height:18px}}
 thead tr.methods th{{top:21px;font-weight:normal;color:#555}}
+thead tr.systems ~ tr.groups th{{top:21px}}
+thead tr.systems ~ tr.methods th{{top:42px}}
 th.claim,td.claim{{position:sticky;left:0;background:#fff;z-index:1;text-align:left;max-width:42em;
   overflow:hidden;text-overflow:ellipsis}}
 thead th.claim{{z-index:3;background:#f3f3f3}}
@@ -119,10 +122,18 @@ def render(data: dict[str, object], report_href: str = "", note_href: str = "") 
 
 
 def _head(columns: list[Column]) -> str:
-    systems = {c.system for c in columns}
+    """Interpreters over start methods; with several systems (Linux and Windows under Wine,
+    say) a row of systems above, so each interpreter's head stays as narrow as its marks."""
+    systems: list[tuple[str, int]] = []  # (system, how many method cells), in column order
+    for c in columns:
+        if systems and systems[-1][0] == c.system:
+            systems[-1] = (c.system, systems[-1][1] + len(c.start_methods))
+        else:
+            systems.append((c.system, len(c.start_methods)))
+    several = len(systems) > 1
     groups = "".join(
         f"<th colspan={len(c.start_methods)} class='group-start' title='{esc(c.key)}'>"
-        f"{esc(c.label if len(systems) == 1 else f'{_short_system(c)} {c.label}')}</th>"
+        f"{esc(_short_label(c) if several else c.label)}</th>"
         for c in columns
     )
     methods = "".join(
@@ -130,10 +141,22 @@ def _head(columns: list[Column]) -> str:
         for c in columns
         for i, m in enumerate(c.start_methods)
     )
-    return (
-        "<thead><tr class='groups'><th class='claim' rowspan=2>claim (f fork, s spawn, fs forkserver)</th>"
-        f"{groups}</tr><tr class='methods'>{methods}</tr></thead>"
+    claim = f"<th class='claim' rowspan={3 if several else 2}>claim (f fork, s spawn, fs forkserver)</th>"
+    if not several:
+        return f"<thead><tr class='groups'>{claim}{groups}</tr><tr class='methods'>{methods}</tr></thead>"
+    row = "".join(
+        f"<th colspan={width} class='group-start' title='{esc(system)}'>{esc(_short_system_name(system))}</th>"
+        for system, width in systems
     )
+    return (
+        f"<thead><tr class='systems'>{claim}{row}</tr><tr class='groups'>{groups}</tr>"
+        f"<tr class='methods'>{methods}</tr></thead>"
+    )
+
+
+def _short_label(column: Column) -> str:
+    """Under a row of systems: "3.13" for CPython, "pypy3.9" for PyPy."""
+    return column.label[len("cpython") :] if column.implementation == "cpython" else column.label
 
 
 def _row(
@@ -259,5 +282,10 @@ def _methods(methods: frozenset[str], members: list[Column]) -> str:
 
 def _short_system(column: Column) -> str:
     """ "Linux", "Windows", "Windows (Wine 8.0)"."""
-    name = {"linux": "Linux", "darwin": "macOS", "win32": "Windows"}.get(column.platform, column.platform)
-    return f"{name} ({column.emulator})" if column.emulator else name
+    return _short_system_name(column.system)
+
+
+def _short_system_name(system: str) -> str:
+    platform, _, emulator = system.partition(" ")
+    name = {"linux": "Linux", "darwin": "macOS", "win32": "Windows"}.get(platform, platform)
+    return f"{name} {emulator}" if emulator else name

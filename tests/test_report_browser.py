@@ -18,6 +18,7 @@ import pytest
 
 from harness import browser, matrix
 from harness.catalogue import CLAIMS
+from harness.claims import NO_STDLIB_ASSERTS, UNDER_WINE
 
 # One worker builds the small report once for every test here.
 pytestmark = [pytest.mark.meta, pytest.mark.browser, pytest.mark.xdist_group("report-browser")]
@@ -221,6 +222,18 @@ def nine_interpreters(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def with_windows_under_wine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`--python all` here with the Windows builds of `python -m harness.wine install`: 15 interpreters."""
+    json_path = tmp_path_factory.mktemp("wine") / "matrix.json"
+    windows = [
+        matrix.Column("win32", "cpython", (3, minor, 0), ("spawn",), "Wine 8.0", (UNDER_WINE, NO_STDLIB_ASSERTS))
+        for minor in range(8, 14)
+    ]
+    cols = [*browser.columns("linux", NINE, ("fork", "spawn", "forkserver")), *windows]
+    return matrix.write(browser.predicted_matrix(cols), json_path)
+
+
+@pytest.fixture(scope="module")
 def three_systems(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same with macOS and Windows columns merged in, as the CI workflow makes it."""
     json_path = tmp_path_factory.mktemp("merged") / "matrix.json"
@@ -241,13 +254,26 @@ def test_nine_interpreters_fit_1600_px_one_line_a_claim(page, nine_interpreters:
     keep(page, request.config.rootpath, "matrix-nine-interpreters.png")
 
 
+def test_the_windows_columns_under_wine_fit_beside_them(page, with_windows_under_wine: Path, request) -> None:
+    """Six one-method Windows columns more: a row of systems above keeps each head as narrow as its marks."""
+    page.goto(with_windows_under_wine.as_uri())
+    found = layout(page)
+    assert found["width"] <= found["viewport"] == WIDE["width"], found
+    assert found["tallest"] <= ONE_LINE, found
+    systems = page.locator("#matrix thead tr.systems th:not(.claim)").all_inner_texts()
+    assert systems == ["Linux", "Windows (Wine 8.0)"]
+    keep(page, request.config.rootpath, "matrix-with-windows-under-wine.png")
+
+
 def test_header_and_claim_column_stay_in_view(page, three_systems: Path, request) -> None:
-    """Merged with other systems' columns the page scrolls sideways, but stays readable."""
+    """Merged with other systems' columns, in a window too narrow for them, the page scrolls
+    sideways but stays readable."""
+    page.set_viewport_size({"width": 1000, "height": WIDE["height"]})
     page.goto(three_systems.as_uri())
     found = layout(page)
     assert found["tallest"] <= ONE_LINE, found
     page.evaluate("window.scrollTo(document.documentElement.scrollWidth, 900)")
-    header = page.locator("#matrix thead tr.groups th").last.bounding_box()
+    header = page.locator("#matrix thead tr").first.locator("th").last.bounding_box()
     claim = page.locator("#matrix tr.claim-row td.claim").nth(30).bounding_box()
     assert header is not None
     assert claim is not None
