@@ -65,6 +65,7 @@ def main() -> int:
             print(f"{path}: {found['width']} x {found['height']} px at a {args.width} px window{row}")
             print(f"  screenshots: {shots}")
             if found["width"] > args.width or found["tallest"] > ONE_LINE:
+                print(f"  {path} scrolls sideways or has a row taller than one line ({ONE_LINE} px)", file=sys.stderr)
                 status = 1
     return status
 
