@@ -63,6 +63,26 @@ def until_the_tree_was_up(tmp_path: Path, first: float) -> Iterator[tuple[Path, 
     pytest.fail(f"the hanging tree never got up within {seconds:g} s", pytrace=False)
 
 
+def harness_plugin(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An inner pytest (a subprocess) with mpspec's plugin, importing the project."""
+    monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
+    pytester.makeconftest('pytest_plugins = ["harness.pytest_plugin"]')
+
+
+def hanging_test(pid_file: Path, marker: str = "") -> str:
+    """The source of an inner test whose scenario run hangs, its processes' pids in ``pid_file``."""
+    return textwrap.dedent(
+        f"""
+        import pytest
+
+        @pytest.mark.meta
+        {marker}
+        def test_hangs(run_scenario):
+            run_scenario("_harness_check", {METHOD!r}, variant="hang", pid_file={str(pid_file)!r})
+        """
+    )
+
+
 def test_run_past_its_deadline_is_killed_with_its_children(tmp_path):
     for pid_file, deadline in until_the_tree_was_up(tmp_path, FIRST_DEADLINE):
         r = run(RunSpec("_harness_check", METHOD, "hang", params=(("pid-file", str(pid_file)),), deadline=deadline))
@@ -125,25 +145,17 @@ def test_a_refused_kill_still_kills_the_tree(tmp_path, monkeypatch, refusal):
 # pytest-timeout interrupts a test with SIGALRM; without it (Windows) its thread method ends pytest.
 @pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="pytest-timeout needs SIGALRM to interrupt a test")
 def test_failing_and_timed_out_tests_show_transcripts_and_leave_nothing(pytester, monkeypatch, tmp_path):
-    monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
-    pytester.makeconftest('pytest_plugins = ["harness.pytest_plugin"]')
+    harness_plugin(pytester, monkeypatch)
     for pid_file, timeout in until_the_tree_was_up(tmp_path, FIRST_TIMEOUT):
-        pytester.makepyfile(
-            textwrap.dedent(
-                f"""
-                import pytest
-
-                @pytest.mark.meta
-                @pytest.mark.timeout({timeout})  # only this test: the other must not race a timer under load
-                def test_hangs(run_scenario):
-                    run_scenario("_harness_check", {METHOD!r}, variant="hang", pid_file={str(pid_file)!r})
-
-                @pytest.mark.meta
-                def test_fails(run_scenario):
-                    assert run_scenario("mp_logging", {METHOD!r}).returncode == 1
-                """
-            )
+        # The timeout marks only the hanging test: the other must not race a timer under load.
+        failing = textwrap.dedent(
+            f"""
+            @pytest.mark.meta
+            def test_fails(run_scenario):
+                assert run_scenario("mp_logging", {METHOD!r}).returncode == 1
+            """
         )
+        pytester.makepyfile(hanging_test(pid_file, f"@pytest.mark.timeout({timeout})") + failing)
         result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "0")
         result.assert_outcomes(failed=2)
         out = result.stdout.str()
@@ -158,20 +170,9 @@ def test_failing_and_timed_out_tests_show_transcripts_and_leave_nothing(pytester
 def test_pytest_timeouts_thread_method_leaves_no_process_of_the_run(pytester, monkeypatch, tmp_path):
     """Its thread method (the only one on Windows) ends pytest with os._exit(): the harness
     stops the runs in flight first, and the test fails with the transcript instead."""
-    monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
-    pytester.makeconftest('pytest_plugins = ["harness.pytest_plugin"]')
+    harness_plugin(pytester, monkeypatch)
     for pid_file, timeout in until_the_tree_was_up(tmp_path, FIRST_TIMEOUT):
-        pytester.makepyfile(
-            textwrap.dedent(
-                f"""
-                import pytest
-
-                @pytest.mark.meta
-                def test_hangs(run_scenario):
-                    run_scenario("_harness_check", {METHOD!r}, variant="hang", pid_file={str(pid_file)!r})
-                """
-            )
-        )
+        pytester.makepyfile(hanging_test(pid_file))
         result = pytester.runpytest_subprocess(
             "-p", "no:cacheprovider", "-n", "0", f"--timeout={timeout}", "-o", "timeout_method=thread"
         )
