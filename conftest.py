@@ -1,3 +1,3 @@
 """The harness is a pytest plugin; this file only loads it."""
 
-pytest_plugins = ["harness.pytest_plugin", "harness.report_plugin", "pytester"]
+pytest_plugins = ["harness.plugin.pytest_plugin", "harness.plugin.report_plugin", "pytester"]

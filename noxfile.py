@@ -113,6 +113,6 @@ def matrix(session: nox.Session) -> None:
 
 @nox.session(python=sys.executable)
 def mutation(session: nox.Session) -> None:
-    """The mutation self-check: behaviour, note and prediction mutants (python -m harness.mutation)."""
+    """The mutation self-check: behaviour, note and prediction mutants (python -m harness mutation)."""
     session.install("-r", "requirements.txt")
-    session.run("python", "-m", "harness.mutation", *session.posargs)
+    session.run("python", "-m", "harness", "mutation", *session.posargs)

@@ -8,9 +8,11 @@ encoding lacks as its \\u escape, so nothing is lost.
 
 from __future__ import annotations
 
+import argparse
 import codecs
 import io
 import sys
+from typing import NoReturn
 
 ERRORS = "mpspec-ascii-marks"
 ASCII_MARKS = {"✓": "+", "✗": "x", "±": "+-", "·": ".", "…": "..."}
@@ -31,3 +33,10 @@ def tolerate_narrow_encodings() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors=ERRORS)
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse whose usage errors are one line (and exit status 2), not the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")

@@ -1,6 +1,6 @@
 """Built-in mutants of multiprocessing: each changes one documented behaviour.
 
-The mutation self-check (``python -m harness.mutation``) runs the whole spec
+The mutation self-check (``python -m harness mutation``) runs the whole spec
 once per mutant; a mutant is *killed* when some claim's tests fail.  A mutant
 is applied at interpreter start-up by ``mutants/_inject/sitecustomize.py``
 when ``MPSPEC_MUTANT`` names it, so the pytest process, every scenario

@@ -321,7 +321,7 @@ def windows_column(runs: int, tmp: Path) -> int:
     """(f) The newest Windows build's column under Wine against the Linux spawn column of the
     same minor version, run in turns, so one run of this script gives the ratio."""
     sys.path.insert(0, str(PROJECT_ROOT))
-    from harness import wine
+    from harness.running import wine
 
     builds = wine.installed() if wine.wine_command() else {}
     if not runs or not builds:

@@ -19,7 +19,7 @@ from pathlib import Path
 from _common import PROJECT_ROOT, Parser
 
 sys.path.insert(0, str(PROJECT_ROOT))
-from harness import browser  # noqa: E402  (the project root is on the path only now)
+from harness.pages import browser  # noqa: E402  (the project root is on the path only now)
 
 ONE_LINE = 24  # px, as the browser tests have it
 FULL_PAGE_LIMIT = 16384  # px: Chromium paints no taller screenshot in one piece

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.catalogue import CLAIMS, SECTIONS
-from harness.claims import predicted_points, verdict_of
-from harness.pytest_plugin import METHODS, SKIPPED_MODULES, TARGETS
+from harness.claims.catalogue import CLAIMS, SECTIONS
+from harness.claims.model import predicted_points, verdict_of
+from harness.plugin.pytest_plugin import METHODS, SKIPPED_MODULES, TARGETS
 
 TESTS = Path(__file__).parent
 TESTABLE = [c.id for c in CLAIMS.values() if c.testable]

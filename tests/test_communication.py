@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.catalogue.communication import (
+from harness.claims.catalogue.communication import (
     LATE_CHILD,
     LATE_PRODUCER,
     PIPE_END_CLASS,
@@ -18,7 +18,7 @@ from harness.catalogue.communication import (
     QUEUE_EMPTY_MODULE,
     THIRD_PARTY,
 )
-from harness.runner import RunResult
+from harness.running.runner import RunResult
 
 GREETING = "hello world"
 PRODUCER_LINE = "[set_data] set queue data : hello world"

@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import pytest
 
-from harness.catalogue.behaviour import ORPHAN_REPARENTED, PARENT_IS_STARTER, SELF_KILLED_STATUS, SIGTERM_EXITCODE
-from harness.catalogue.daemon import OPTIMIZED
-from harness.runner import RunResult
-from harness.trace import TraceEvent
+from harness.claims.catalogue.behaviour import (
+    ORPHAN_REPARENTED,
+    PARENT_IS_STARTER,
+    SELF_KILLED_STATUS,
+    SIGTERM_EXITCODE,
+)
+from harness.claims.catalogue.daemon import OPTIMIZED
+from harness.running.runner import RunResult
+from harness.running.trace import TraceEvent
 
 DAEMON, NON_DAEMON = "Process-1", "Process-2"
 NO_CHILDREN = "daemonic processes are not allowed to have children"

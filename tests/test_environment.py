@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.runner import DROPPED_VARIABLES, PROJECT_ROOT, RunSpec, run, scenario_environment
-from harness.targets import TargetError, discover, host
+from harness.project import PROJECT_ROOT
+from harness.running.runner import DROPPED_VARIABLES, RunSpec, run, scenario_environment
+from harness.running.targets import TargetError, discover, host
 
 pytestmark = pytest.mark.meta
 

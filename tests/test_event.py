@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from harness.catalogue.event import SET_IN_THE_GAP
-from harness.runner import RunResult
-from harness.trace import TraceEvent
+from harness.claims.catalogue.event import SET_IN_THE_GAP
+from harness.running.runner import RunResult
+from harness.running.trace import TraceEvent
 
 
 def chain(run_scenario, start_method: str) -> RunResult:

@@ -12,7 +12,7 @@ import multiprocessing.util
 
 import pytest
 
-from harness.catalogue.mp_logging import (
+from harness.claims.catalogue.mp_logging import (
     CHILDREN,
     EXIT_0,
     FINALIZERS_ALL,
@@ -23,7 +23,7 @@ from harness.catalogue.mp_logging import (
     SHUTTING_DOWN,
     VIA_CONTEXT,
 )
-from harness.runner import RunResult
+from harness.running.runner import RunResult
 
 LIFECYCLE = {RUN, SHUTTING_DOWN, FINALIZERS_ALL, FINALIZERS_REST, EXIT_0}
 FORMAT = "[%(levelname)s/%(processName)s] %(message)s"

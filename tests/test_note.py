@@ -9,14 +9,14 @@ import dataclasses
 
 import pytest
 
-from harness import note
-from harness.catalogue import CLAIMS
-from harness.catalogue.transcripts import TRANSCRIPTS
-from harness.claims import Point
-from harness.pytest_plugin import METHODS
-from harness.runner import PROJECT_ROOT
-from harness.targets import host
-from harness.transcripts import Account, account
+from harness.claims import note
+from harness.claims.catalogue import CLAIMS
+from harness.claims.catalogue.transcripts import TRANSCRIPTS
+from harness.claims.model import Point
+from harness.claims.note_transcripts import Account, account
+from harness.plugin.pytest_plugin import METHODS
+from harness.project import PROJECT_ROOT
+from harness.running.targets import host
 
 pytestmark = pytest.mark.meta
 

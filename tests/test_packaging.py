@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from harness.runner import PROJECT_ROOT
+from harness.project import PROJECT_ROOT
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -13,15 +13,20 @@ import threading
 
 import pytest
 
-from harness.catalogue.behaviour import (
+from harness.claims.catalogue.behaviour import (
     CHILD_ATEXIT_AT_NORMAL_EXIT,
     HAS_KILL,
     KILLED_EXITCODE,
     PROCESS_PUBLIC_API,
     SIGTERM_EXITCODE,
 )
-from harness.catalogue.process_exit import EXITCODE_RIGHT_AFTER_TERMINATE, JOBS, REPRS, SIGNALS_HANDLED_AFTER_TERMINATE
-from harness.runner import RunResult
+from harness.claims.catalogue.process_exit import (
+    EXITCODE_RIGHT_AFTER_TERMINATE,
+    JOBS,
+    REPRS,
+    SIGNALS_HANDLED_AFTER_TERMINATE,
+)
+from harness.running.runner import RunResult
 
 FINISHING = JOBS[:2]
 BLOCKED = JOBS[2]

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import browser, matrix, note
+from harness.claims import note
+from harness.pages import browser, files
 
 pytestmark = [pytest.mark.meta, pytest.mark.readme]
 
@@ -107,16 +108,18 @@ def test_documented_command_runs(command: Command, tmp_path: Path, request: pyte
         pip(argv[3:], tmp_path)
     elif argv[0] == "pytest":
         collects(argv[1:], tmp_path, request)
-    elif head.startswith("-m scenarios.") or head == "-m harness.timeline":
+    elif head.startswith("-m scenarios.") or argv[1:4] == ["-m", "harness", "timeline"]:
         ok(run([sys.executable, *substituted(argv[1:], tmp_path)]))
-    elif head == "-m harness.matrix":
-        merges(argv[3:], tmp_path)
-    elif head == "-m harness.wine":
+    elif argv[1:4] == ["-m", "harness", "merge"]:
+        merges(argv[4:], tmp_path)
+    elif argv[1:4] == ["-m", "harness", "wine"]:
         # install downloads: its --help must know the command; list runs as it is.
-        ok(run([sys.executable, *argv[1:4], "--help"] if argv[3] == "install" else [sys.executable, *argv[1:]]))
-    elif head == "-m harness.mutation":
-        names = [a for a in argv[3:] if not a.startswith("--") and a != "PATH"]
-        ok(run([sys.executable, "-m", "harness.mutation", "--list", *names]))
+        ok(run([sys.executable, *argv[1:5], "--help"] if argv[4] == "install" else [sys.executable, *argv[1:]]))
+    elif argv[1:4] == ["-m", "harness", "mutation"]:
+        names = [a for a in argv[4:] if not a.startswith("--") and a != "PATH"]
+        ok(run([sys.executable, "-m", "harness", "mutation", "--list", *names]))
+    elif head == "-m harness":
+        ok(run([sys.executable, *argv[1:]]))
     elif argv[0] == "nox":
         sessions(argv[1:])
     elif head.startswith("scripts/"):
@@ -208,9 +211,9 @@ def merges(args: list[str], tmp_path: Path) -> None:
             path = tmp_path / arg
             path.parent.mkdir(parents=True, exist_ok=True)
             cols = browser.columns(platform, [(3, 12)], ("spawn",))
-            matrix.write(browser.predicted_matrix(cols), path)
+            files.write(browser.predicted_matrix(cols), path)
             inputs.append(str(path))
-    ok(run([sys.executable, "-m", "harness.matrix", "merge", "-o", str(tmp_path / "merged.json"), *inputs]))
+    ok(run([sys.executable, "-m", "harness", "merge", "-o", str(tmp_path / "merged.json"), *inputs]))
 
 
 def sessions(args: list[str]) -> None:

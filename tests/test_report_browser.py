@@ -16,9 +16,10 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from harness import browser, matrix
-from harness.catalogue import CLAIMS
-from harness.claims import NO_STDLIB_ASSERTS, UNDER_WINE
+from harness.claims.catalogue import CLAIMS
+from harness.claims.model import NO_STDLIB_ASSERTS, UNDER_WINE
+from harness.pages import browser, files
+from harness.verdicts import matrix
 
 # One worker builds the small report once for every test here.
 pytestmark = [pytest.mark.meta, pytest.mark.browser, pytest.mark.xdist_group("report-browser")]
@@ -218,19 +219,19 @@ def nine_interpreters(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The matrix page of `--python all` on this machine (CPython 3.6-3.13 and PyPy), as predicted."""
     json_path = tmp_path_factory.mktemp("nine") / "matrix.json"
     cols = browser.columns("linux", NINE, ("fork", "spawn", "forkserver"))
-    return matrix.write(browser.predicted_matrix(cols), json_path)
+    return files.write(browser.predicted_matrix(cols), json_path)
 
 
 @pytest.fixture(scope="module")
 def with_windows_under_wine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`--python all` here with the Windows builds of `python -m harness.wine install`: 15 interpreters."""
+    """`--python all` here with the Windows builds of `python -m harness wine install`: 15 interpreters."""
     json_path = tmp_path_factory.mktemp("wine") / "matrix.json"
     windows = [
         matrix.Column("win32", "cpython", (3, minor, 0), ("spawn",), "Wine 8.0", (UNDER_WINE, NO_STDLIB_ASSERTS))
         for minor in range(8, 14)
     ]
     cols = [*browser.columns("linux", NINE, ("fork", "spawn", "forkserver")), *windows]
-    return matrix.write(browser.predicted_matrix(cols), json_path)
+    return files.write(browser.predicted_matrix(cols), json_path)
 
 
 @pytest.fixture(scope="module")
@@ -242,7 +243,7 @@ def three_systems(tmp_path_factory: pytest.TempPathFactory) -> Path:
         *browser.columns("darwin", [(3, 8), (3, 13)], ("spawn", "fork", "forkserver")),
         *browser.columns("win32", [(3, 8), (3, 11), (3, 13)], ("spawn",)),
     ]
-    return matrix.write(browser.predicted_matrix(cols), json_path)
+    return files.write(browser.predicted_matrix(cols), json_path)
 
 
 def test_nine_interpreters_fit_1600_px_one_line_a_claim(page, nine_interpreters: Path, request) -> None:

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from harness.report_plugin import report_writers
-from harness.runner import PROJECT_ROOT
-from harness.targets import host
+from harness.plugin.report_plugin import report_writers
+from harness.project import PROJECT_ROOT
+from harness.running.targets import host
 
 pytestmark = pytest.mark.meta
 
-PLUGINS = 'pytest_plugins = ["harness.pytest_plugin", "harness.report_plugin"]'
+PLUGINS = 'pytest_plugins = ["harness.plugin.pytest_plugin", "harness.plugin.report_plugin"]'
 
 
 def test_junit_xml_carries_only_claim_python_and_start_method(pytester, inner_pytest):

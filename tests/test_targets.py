@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import targets
+from harness.running import targets
 
 pytestmark = pytest.mark.meta
 

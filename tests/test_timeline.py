@@ -1,4 +1,4 @@
-"""The per-run timeline (harness.timeline) and the time stamps it is drawn from.
+"""The per-run timeline (harness.pages.timeline) and the time stamps it is drawn from.
 
 The stamps are for the picture only: these tests check structure (lanes, markers,
 exit codes, tooltips, size), never how long anything took.
@@ -16,9 +16,10 @@ from collections import Counter
 
 import pytest
 
-from harness.runner import PROJECT_ROOT, RunResult, RunSpec, line_times
-from harness.scenario_cache import RunCache
-from harness.timeline import render_svg
+from harness.pages.timeline import render_svg
+from harness.project import PROJECT_ROOT
+from harness.running.cache import RunCache
+from harness.running.runner import RunResult, RunSpec, line_times
 
 pytestmark = pytest.mark.meta
 
@@ -226,7 +227,7 @@ def test_line_stamps_follow_splitlines():
 def test_cli_refuses_bad_input_in_one_line():
     for args in (["no_such_scenario"], ["daemon", "--start-method", "nope"], ["--bogus"]):
         done = subprocess.run(
-            [sys.executable, "-m", "harness.timeline", *args], cwd=PROJECT_ROOT, capture_output=True, text=True
+            [sys.executable, "-m", "harness", "timeline", *args], cwd=PROJECT_ROOT, capture_output=True, text=True
         )
         assert done.returncode == 2, (args, done.stderr)
         assert len(done.stderr.splitlines()) == 1, done.stderr
@@ -237,7 +238,7 @@ def test_cli_refuses_bad_input_in_one_line():
 def test_cli_writes_the_svg(tmp_path):
     out = tmp_path / "run.svg"
     done = subprocess.run(
-        [sys.executable, "-m", "harness.timeline", "daemon", "--start-method", "fork", "--variant", "lifetime",
+        [sys.executable, "-m", "harness", "timeline", "daemon", "--start-method", "fork", "--variant", "lifetime",
          "-o", str(out)],
         cwd=PROJECT_ROOT, capture_output=True, text=True,
     )  # fmt: skip

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from harness import matrix
-from harness.catalogue import CLAIMS
-from harness.report_plugin import _check_writable
-from harness.runner import PROJECT_ROOT
-from harness.targets import TargetError, discover
+from harness.claims.catalogue import CLAIMS
+from harness.commands import merge
+from harness.plugin.report_plugin import _check_writable
+from harness.project import PROJECT_ROOT
+from harness.running.targets import TargetError, discover
+from harness.verdicts import matrix
 
 pytestmark = pytest.mark.meta
 
@@ -52,7 +53,7 @@ def test_python_older_than_3_6_is_refused():
 
 def test_pytest_reports_a_bad_option_in_one_line_with_status_4(pytester, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
-    pytester.makeconftest('pytest_plugins = ["harness.pytest_plugin", "harness.report_plugin"]')
+    pytester.makeconftest('pytest_plugins = ["harness.plugin.pytest_plugin", "harness.plugin.report_plugin"]')
     pytester.makepyfile("def test_nothing(): pass")
     # In-process: the message and exit status come from pytest's own main(), with no interpreter to start.
     result = pytester.runpytest_inprocess(
@@ -67,7 +68,7 @@ def test_pytest_reports_a_bad_option_in_one_line_with_status_4(pytester, monkeyp
 
 def test_an_unknown_claim_or_section_is_refused_in_one_line(pytester, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
-    pytester.makeconftest('pytest_plugins = ["harness.pytest_plugin", "harness.report_plugin"]')
+    pytester.makeconftest('pytest_plugins = ["harness.plugin.pytest_plugin", "harness.plugin.report_plugin"]')
     pytester.makepyfile("def test_nothing(): pass")
     testable = ", ".join(c.id for c in CLAIMS.values() if c.testable)
     opinion = next(c.id for c in CLAIMS.values() if not c.testable)
@@ -86,7 +87,7 @@ def test_an_unknown_claim_or_section_is_refused_in_one_line(pytester, monkeypatc
 
 def test_a_missing_note_is_refused_in_one_line(pytester, monkeypatch, tmp_path):
     monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
-    pytester.makeconftest('pytest_plugins = ["harness.pytest_plugin", "harness.report_plugin"]')
+    pytester.makeconftest('pytest_plugins = ["harness.plugin.pytest_plugin", "harness.plugin.report_plugin"]')
     pytester.makepyfile("def test_nothing(): pass")
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -130,7 +131,7 @@ def test_merge_rejects_a_foreign_file_in_one_line(tmp_path, capsys):
     good = tmp_path / "good.json"
     good.write_text(json.dumps({"schema": matrix.SCHEMA, "columns": [], "cells": []}))
     out = tmp_path / "merged.json"
-    assert matrix.main(["merge", "-o", str(out), str(good), str(foreign)]) == 2
+    assert merge.main(["-o", str(out), str(good), str(foreign)]) == 2
     assert capsys.readouterr().err == f"error: {foreign}: not an mpspec matrix (schema {matrix.SCHEMA!r} expected)\n"
     assert not out.exists()
 
@@ -138,7 +139,7 @@ def test_merge_rejects_a_foreign_file_in_one_line(tmp_path, capsys):
 def test_merge_rejects_a_corrupt_file_in_one_line(tmp_path, capsys):
     corrupt = tmp_path / "matrix.json"
     corrupt.write_text(json.dumps({"schema": matrix.SCHEMA, "columns": [], "cells": [{"claim": 1}]}))
-    assert matrix.main(["merge", "-o", str(tmp_path / "m.json"), str(corrupt)]) == 2
+    assert merge.main(["-o", str(tmp_path / "m.json"), str(corrupt)]) == 2
     assert capsys.readouterr().err == f"error: {corrupt}: malformed mpspec matrix\n"
 
 

@@ -6,10 +6,10 @@ import dataclasses
 
 import pytest
 
-from harness import verdicts
-from harness.catalogue import CLAIMS
-from harness.claims import Point, Verdict, verdict_of
-from harness.runner import PROJECT_ROOT
+from harness.claims.catalogue import CLAIMS
+from harness.claims.model import Point, Verdict, verdict_of
+from harness.project import PROJECT_ROOT
+from harness.verdicts import derive
 
 pytestmark = pytest.mark.meta
 
@@ -29,14 +29,14 @@ def test_the_verdict_rules():
 
 def test_an_observation_against_the_verdict_is_a_disagreement():
     here = point()
-    assert verdicts.disagreements({"LOG-01": {here: True}}) == []
-    [problem] = verdicts.disagreements({"LOG-01": {here: False}})
+    assert derive.disagreements({"LOG-01": {here: True}}) == []
+    [problem] = derive.disagreements({"LOG-01": {here: False}})
     assert problem.startswith("LOG-01: the catalogue says 'holds', the points show ")
 
 
 def test_the_summary_says_what_was_observed_and_what_is_predicted_beyond_it():
     observed = {point(method=m): True for m in ("fork", "spawn", "forkserver")}
-    assert verdicts.summary(CLAIMS["LOG-04"], observed) == (
+    assert derive.summary(CLAIMS["LOG-04"], observed) == (
         "holds on cpython3.11 (fork, spawn, forkserver); predicted not to hold: from 3.13"
     )
 

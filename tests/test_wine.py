@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from harness import matrix, wine
-from harness.claims import NO_STDLIB_ASSERTS, UNDER_WINE, Point, Variation
-from harness.runner import PROJECT_ROOT
-from harness.targets import Target, TargetError, discover, newest_windows_build, probe
+from harness.claims.model import NO_STDLIB_ASSERTS, UNDER_WINE, Point, Variation
+from harness.project import PROJECT_ROOT
+from harness.running import wine
+from harness.running.targets import Target, TargetError, discover, newest_windows_build, probe
+from harness.verdicts import matrix
 
 pytestmark = pytest.mark.meta
 
@@ -60,11 +61,14 @@ def test_an_archive_without_the_build_is_one_line(tmp_path, monkeypatch):
 
 def test_install_refuses_a_version_without_a_build_in_one_line():
     done = subprocess.run(
-        [sys.executable, "-m", "harness.wine", "install", "3.7"], cwd=PROJECT_ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "harness", "wine", "install", "3.7"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 2
     assert done.stderr == (
-        "python -m harness.wine install: error: argument 3.X: '3.7': choose from 3.8, 3.9, 3.10, 3.11, 3.12, 3.13\n"
+        "python -m harness wine install: error: argument 3.X: '3.7': choose from 3.8, 3.9, 3.10, 3.11, 3.12, 3.13\n"
     )
 
 
@@ -75,7 +79,7 @@ def test_install_refuses_a_version_without_a_build_in_one_line():
         (
             True,
             False,
-            "--python win3.13: no Windows CPython 3.13 build (install it: python -m harness.wine install 3.13)",
+            "--python win3.13: no Windows CPython 3.13 build (install it: python -m harness wine install 3.13)",
         ),
     ],
 )
@@ -92,7 +96,7 @@ def test_a_missing_wine_or_build_is_one_line_saying_how_to_get_it(tmp_path, monk
 def test_python_all_says_in_one_line_why_there_is_no_windows_column(tmp_path, monkeypatch):
     monkeypatch.setenv("MPSPEC_WINE_HOME", str(tmp_path))
     monkeypatch.setattr(wine, "wine_command", lambda: "/usr/bin/wine")
-    assert wine.notice() == "no Windows CPython builds for Wine: install them with `python -m harness.wine install`"
+    assert wine.notice() == "no Windows CPython builds for Wine: install them with `python -m harness wine install`"
     wine._unpack(_fake_sdist(tmp_path, "cp313"), (3, 13), wine.build_dir((3, 13)))
     monkeypatch.setattr(wine, "wine_command", lambda: None)
     assert wine.notice() == f"Windows builds in {tmp_path} not run: {wine.HOW_TO_GET_WINE}"
@@ -119,7 +123,7 @@ def test_a_variation_of_wines_applies_only_under_wine():
 def windows_build() -> Target:
     found = newest_windows_build()
     if found is None:
-        pytest.skip("no Windows build under Wine here (python -m harness.wine install; .ci/run installs them)")
+        pytest.skip("no Windows build under Wine here (python -m harness wine install; .ci/run installs them)")
     return found
 
 
@@ -132,6 +136,6 @@ def test_the_probe_tells_wine_and_the_embeddable_stdlib(windows_build):
 
 def test_the_probe_sees_the_stdlib_as_scenarios_will(monkeypatch):
     """PYTHONOPTIMIZE in the user's environment would hide the asserts from the probe, but no
-    scenario inherits it (harness.runner.DROPPED_VARIABLES): the probe must not either."""
+    scenario inherits it (harness.running.runner.DROPPED_VARIABLES): the probe must not either."""
     monkeypatch.setenv("PYTHONOPTIMIZE", "1")
     assert probe(sys.executable).environment == ()

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from harness.runner import PROJECT_ROOT
+from harness.project import PROJECT_ROOT
 
 pytestmark = pytest.mark.meta
 

@@ -1,0 +1,318 @@
+"""What a claim is: one statement of the note, the note's fact it is about, a
+prediction of what a run observes, and a verdict about the note.
+
+A verdict is observed, never declared.  The catalogue *predicts*, for every
+interpreter, start method and condition (a ``Point``), the value the tests will
+observe (an ``Expectation`` and its ``Variation``s); the tests observe the value
+(``harness.verdicts.observe``); the note's statement holds at a point where the observed
+value agrees with the note's fact (``Claim.holds``).  The declared ``verdict`` is
+a prediction as well: it must be what ``verdict_of`` derives from the predicted
+points and, in a run, from the observed ones.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Callable, Tuple
+
+ALL_START_METHODS = ("fork", "spawn", "forkserver")
+NO_METHOD = "-"  # the point of a claim the start method plays no part in
+AS_NOTED_CONDITION = ""  # the conditions of the note's own examples
+# Point.environment facts, as the target's probe finds them (harness.running.targets).
+UNDER_WINE = "Wine"  # a Windows build run by Wine on Linux or macOS
+NO_STDLIB_ASSERTS = "stdlib without asserts"  # the Windows embeddable build compiles its stdlib so
+
+
+class _AsNoted:
+    """Stands for "what the note shows" in a prediction."""
+
+    def __repr__(self) -> str:
+        return "AS_NOTED"
+
+
+AS_NOTED: Any = _AsNoted()
+
+
+class Verdict(Enum):
+    HOLDS = "holds"
+    CAVEAT = "holds with a caveat"
+    WRONG = "wrong as written"
+    VERSION = "version-dependent"
+    OPINION = "opinion"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section of the note, in note order, with its line range."""
+
+    key: str
+    title_en: str
+    title_ko: str
+    lines: tuple[int, int]
+
+
+Version = Tuple[int, ...]  # (3, 13) or, for a patch release, (3, 11, 6); typing.Tuple: evaluated on 3.8
+
+
+def full_version(version: Version) -> tuple[int, int, int]:
+    padded = tuple(version) + (0, 0, 0)
+    return (padded[0], padded[1], padded[2])
+
+
+@dataclass(frozen=True)
+class Point:
+    """Where a claim is observed: an interpreter, a start method and a condition."""
+
+    implementation: str  # sys.implementation.name
+    version: tuple[int, int, int]
+    platform: str  # sys.platform
+    start_method: str  # NO_METHOD for claims the start method plays no part in
+    condition: str = AS_NOTED_CONDITION
+    # Facts about where the interpreter runs, beyond its platform: UNDER_WINE, NO_STDLIB_ASSERTS.
+    environment: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Variation:
+    """Where the observed value differs from the general case, and why.
+
+    Each empty selector matches everything; ``since`` is the first version
+    affected, ``until`` the first no longer affected ((3, 13) or a patch
+    release such as (3, 11, 6)).
+    """
+
+    reason: str  # what differs, with the CPython change (bpo/gh) behind it
+    value: Any  # the value observed where the variation applies
+    since: Version | None = None
+    until: Version | None = None
+    start_methods: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()  # sys.platform values
+    implementations: tuple[str, ...] = ()  # sys.implementation.name values
+    conditions: tuple[str, ...] = ()
+    # Where these facts all hold (Point.environment): a difference of Wine's, say, not CPython's.
+    environments: tuple[str, ...] = ()
+
+    def applies(self, point: Point) -> bool:
+        return (
+            (self.since is None or point.version >= full_version(self.since))
+            and (self.until is None or point.version < full_version(self.until))
+            and (not self.start_methods or point.start_method in self.start_methods)
+            and (not self.platforms or point.platform in self.platforms)
+            and (not self.implementations or point.implementation in self.implementations)
+            and (not self.conditions or point.condition in self.conditions)
+            and all(fact in point.environment for fact in self.environments)
+        )
+
+    def where(self) -> str:
+        """Where it applies, in a few words: "from 3.13", "win32, 3.11.6 to before 3.11.8"."""
+        parts = list(self.implementations) + (["/".join(self.platforms)] if self.platforms else [])
+        parts += [f"under {fact}" if fact == UNDER_WINE else fact for fact in self.environments]
+        dotted = [".".join(map(str, v)) if v else "" for v in (self.since, self.until)]
+        if self.since and self.until:
+            parts.append(f"{dotted[0]} to before {dotted[1]}")
+        elif self.since:
+            parts.append(f"from {dotted[0]}")
+        elif self.until:
+            parts.append(f"before {dotted[1]}")
+        parts += list(self.start_methods) + list(self.conditions)
+        return ", ".join(parts) or "everywhere"
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """A value the tests observe, predicted for every point: the general value
+    and the variations that change it (the first that applies wins)."""
+
+    key: str  # stable name, used by the mutation self-check
+    what: str  # what is observed, for messages
+    general: Any
+    variations: tuple[Variation, ...] = ()
+
+    def resolve(self, point: Point) -> tuple[Any, Variation | None]:
+        for variation in self.variations:
+            if variation.applies(point):
+                return variation.value, variation
+        return self.general, None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How an observed value is held against the note's fact."""
+
+    description: str
+    agrees: Callable[[Any, Any], bool]
+
+
+EQUAL = Comparison("equal to what the note shows", operator.eq)
+
+
+class _AsShown:
+    def __repr__(self) -> str:
+        return "AS_SHOWN"
+
+
+AS_SHOWN: Any = _AsShown()
+
+
+@dataclass(frozen=True)
+class NoteFact:
+    """What the note states or shows, and where (never its text).
+
+    ``lines`` is the inclusive line range in the note.  The meta-test checks the
+    fact against those lines: ``pattern`` (a regular expression, applied to each
+    cited line with its leading ``#`` marks removed) must find ``extracted``
+    (by default ``shows``; literals such as ``None``, ``0`` or ``True`` are read
+    as Python values), and every one of ``mentions`` must occur there.
+    ``beside`` marks a claim the note is silent on: ``shows`` is then the claim's
+    own statement, and the cited lines are what it stands beside.
+    """
+
+    lines: tuple[int, int]
+    shows: Any
+    pattern: str | None = None
+    extracted: Any = AS_SHOWN
+    mentions: tuple[str, ...] = ()
+    normalise: tuple[tuple[str, str], ...] = ()  # (regex, replacement) applied to what the pattern finds
+    unordered: bool = False  # compare what the pattern finds sorted
+    distinct: bool = False  # ... sorted and without repeats
+    beside: bool = False
+
+    @property
+    def expected_extraction(self) -> Any:
+        return self.shows if self.extracted is AS_SHOWN else self.extracted
+
+    def covers(self, line: int) -> bool:
+        return self.lines[0] <= line <= self.lines[1]
+
+    def cite(self) -> str:
+        first, last = self.lines
+        where = f"line {first}" if first == last else f"lines {first}-{last}"
+        return f"beside {where}" if self.beside else where
+
+
+@dataclass(frozen=True)
+class Prediction:
+    value: Any
+    holds: bool
+    variation: Variation | None
+
+    def describe(self) -> str:
+        because = f" ({self.variation.where()}: {self.variation.reason})" if self.variation else ""
+        return f"{'holds' if self.holds else 'does not hold'}: {self.value!r}{because}"
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    section: Section
+    en: str  # paraphrase, never the note's own sentence
+    ko: str
+    verdict: Verdict
+    reason: str  # why the verdict
+    note: NoteFact | None = None  # None only for opinions
+    # What the tests observe; None: the note's fact itself, everywhere.
+    predicts: Expectation | None = None
+    holds_if: Comparison = EQUAL
+    # Start methods the claim is about; () when the start method plays no part.
+    start_methods: tuple[str, ...] = ALL_START_METHODS
+    expectation: Expectation = field(init=False, repr=False, compare=False)
+
+    @property
+    def testable(self) -> bool:
+        return self.verdict is not Verdict.OPINION
+
+    def __post_init__(self) -> None:
+        unknown = set(self.start_methods) - set(ALL_START_METHODS)
+        if unknown:
+            raise ValueError(f"{self.id}: unknown start methods {sorted(unknown)}")
+        if not self.id.startswith(self.section.key + "-"):
+            raise ValueError(f"{self.id}: claim ids start with their section key {self.section.key!r}")
+        if self.testable and self.note is None:
+            raise ValueError(f"{self.id}: a testable claim cites the note's fact (note=NoteFact(...))")
+        expectation = self.predicts or Expectation(f"{self.id}/observed", f"what {self.id} observes", AS_NOTED)
+        object.__setattr__(self, "expectation", expectation)
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        """Tested conditions outside the note's own (python -O, a late print, ...): those its predictions name."""
+        return tuple(dict.fromkeys(c for v in self.expectation.variations for c in v.conditions))
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        return self.start_methods or (NO_METHOD,)
+
+    def predict(self, point: Point) -> Prediction:
+        value, variation = self.expectation.resolve(point)
+        if value is AS_NOTED:
+            value = self.shows
+        return Prediction(value, self.holds(value), variation)
+
+    @property
+    def shows(self) -> Any:
+        return self.note.shows if self.note is not None else None
+
+    def holds(self, observed: Any) -> bool:
+        return bool(self.holds_if.agrees(observed, self.shows))
+
+    def variations(self) -> tuple[Variation, ...]:
+        return self.expectation.variations
+
+
+# --- the verdict, derived from points -------------------------------------------------------
+
+# The Pythons the note's readers run, for predictions where no run observes.
+PLATFORM_METHODS = {"linux": ALL_START_METHODS, "darwin": ALL_START_METHODS, "win32": ("spawn",)}
+MINORS = {"cpython": tuple((3, m) for m in range(6, 16)), "pypy": ((3, 9), (3, 10), (3, 11))}
+
+
+def verdict_of(points: Mapping[Point, bool]) -> Verdict | None:
+    """The verdict that a set of points (point -> does the note hold there) shows:
+    every point holds -> holds; none -> wrong as written; points that differ
+    only by version -> version-dependent; otherwise a start method or condition
+    breaks it -> holds with a caveat.  None without points."""
+    found = set(points.values())
+    if not found:
+        return None
+    if found == {True}:
+        return Verdict.HOLDS
+    if found == {False}:
+        return Verdict.WRONG
+    by_rest: defaultdict[tuple[str, str, str, str, tuple[str, ...]], set[bool]] = defaultdict(set)
+    for point, holds in points.items():
+        rest = (point.implementation, point.platform, point.start_method, point.condition, point.environment)
+        by_rest[rest].add(holds)
+    if any(len(seen) > 1 for seen in by_rest.values()):
+        return Verdict.VERSION
+    return Verdict.CAVEAT
+
+
+def readers_points(methods: Iterable[str], conditions: Iterable[str], variations: Iterable[Variation]) -> list[Point]:
+    """Every point the note's readers can run: each platform (with the ``methods``
+    it has), implementation and condition, at each minor version and at every
+    version bound the ``variations`` name."""
+    bounds = {full_version(b) for v in variations for b in (v.since, v.until) if b is not None}
+    points = []
+    for implementation, minors in MINORS.items():
+        versions = sorted({(*minor, 0) for minor in minors} | {b for b in bounds if b[:2] in minors})
+        for platform, platform_methods in PLATFORM_METHODS.items():
+            here = [m for m in methods if m == NO_METHOD or m in platform_methods]
+            for version in versions:
+                for method in here:
+                    for condition in conditions:
+                        points.append(
+                            Point(implementation, (version[0], version[1], version[2]), platform, method, condition)
+                        )
+    return points
+
+
+def known_points(claim: Claim) -> list[Point]:
+    """Every point the note's readers can run the claim at."""
+    return readers_points(claim.methods, (AS_NOTED_CONDITION, *claim.conditions), claim.expectation.variations)
+
+
+def predicted_points(claim: Claim) -> dict[Point, bool]:
+    return {point: claim.predict(point).holds for point in known_points(claim)}

@@ -1,0 +1,416 @@
+"""A picture of one run: an inline SVG timeline, one lane per process.
+
+``render_svg(result)`` draws what a run's trace and multiprocessing's log lines
+say each process did, against the time since the harness started the scenario
+(``RunResult.started_at``): trace events carry ``t`` (time.monotonic() in the
+process that wrote them) and log records take the arrival time of their stderr
+line.  The stamps are for the picture only; no test asserts on timing.
+
+The SVG is self-contained (no script, no external references, generic font
+families only) and meant to be embedded in HTML.  Elements a reader or a test
+can select::
+
+    svg.mpspec-timeline[data-scenario]          the picture
+    g.lane[data-process=NAME]                   one process; MainProcess first
+    text.lane-label                             the process name, on the left
+    line.lifeline                               first to last sign of the process
+    .marker.start / .tick.log / .marker.event   first sign, log lines, trace events
+    .marker.event.sync                          set / wait / join / send ... events
+    .marker.terminate / .marker.join            the parent's terminate() / join() log lines
+    .marker.end[data-exitcode]                  how the process ended, with
+        .ok (exit 0) / .error (exit > 0) / .signal (exit < 0, red) / .unknown
+    text.label                                  short labels; every marker has a <title>
+
+``python -m harness timeline SCENARIO [--start-method M] [--variant V] [-o out.svg]``
+draws a run by hand (``harness.commands.timeline``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.running.runner import RunResult
+
+WIDTH = 900
+LABEL_WIDTH = 110  # lane labels
+PLOT_LEFT = LABEL_WIDTH + 14
+PLOT_RIGHT = WIDTH - 120  # room for the end labels ("terminated -15")
+HEADER = 30  # title and time axis
+LANE_HEIGHT = 38
+FOOTER = 8
+MERGE_PX = 2.0  # ticks of one lane closer than this become one tick
+MAX_TICKS = 60  # per lane; beyond it ticks are merged more coarsely
+MAX_TOOLTIP_LINES = 8
+MAX_TOOLTIP_CHARS = 300
+CHAR_PX = 5.6  # approximate width of a 9 px label character
+
+TERMINATE = re.compile(r"^calling terminate\(\) for daemon (?P<name>.+)$")
+JOIN = re.compile(r"^calling join\(\) for process (?P<name>.+)$")
+EXITING = re.compile(r"^process exiting with exitcode (?P<code>-?\d+)$")
+SYNC = re.compile(r"(^|-)(set|clear|wait|waiting|release|released|join|joined|joining|send|sent|recv|put|get|got)($|-)")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+_STYLE = (
+    ".mpspec-timeline{font-family:sans-serif;font-size:9px}"
+    ".mpspec-timeline .lane-label{font-size:11px;font-family:monospace}"
+    ".mpspec-timeline .axis{stroke:#ddd}"
+    ".mpspec-timeline .axis-label{fill:#888}"
+    ".mpspec-timeline .lifeline{stroke:#999;stroke-width:2}"
+    ".mpspec-timeline .lifeline.open{stroke-dasharray:3 3}"
+    ".mpspec-timeline .tick{stroke:#8a8;stroke-width:1.5}"
+    ".mpspec-timeline .event{fill:#36c}"
+    ".mpspec-timeline .event.sync{fill:#c80}"
+    ".mpspec-timeline .start{fill:#fff;stroke:#333}"
+    ".mpspec-timeline .terminate{fill:#d22}"
+    ".mpspec-timeline .join{fill:#777}"
+    ".mpspec-timeline .end.ok{fill:#2a2}"
+    ".mpspec-timeline .end.error{fill:#e70}"
+    ".mpspec-timeline .end.signal{fill:#d22}"
+    ".mpspec-timeline .end.unknown{fill:#999}"
+    ".mpspec-timeline text.end-label.signal{fill:#d22;font-weight:bold}"
+    ".mpspec-timeline text.end-label.ok{fill:#262}"
+)
+
+
+@dataclass
+class _Mark:
+    t: float  # seconds since the run started
+    kind: str  # start, log, event, terminate, join, end
+    tooltip: str
+    label: str = ""
+    css: str = ""
+    exitcode: int | None = None
+
+
+@dataclass
+class _Lane:
+    name: str
+    first: float | None = None  # seconds; for ordering
+    pid: int | None = None
+    marks: list[_Mark] = field(default_factory=list)
+    end: _Mark | None = None
+
+
+def render_svg(result: RunResult) -> str:
+    """The timeline of ``result`` as one ``<svg class="mpspec-timeline">`` element."""
+    lanes = _lanes(result)
+    span = max([result.duration, 1e-3] + [m.t for lane in lanes for m in lane.marks + _opt(lane.end)])
+    timed = any(lane.marks for lane in lanes)
+    height = HEADER + LANE_HEIGHT * max(len(lanes), 1) + FOOTER
+
+    def x(t: float) -> float:
+        return PLOT_LEFT + (PLOT_RIGHT - PLOT_LEFT) * max(t, 0.0) / span
+
+    out = [
+        f'<svg class="mpspec-timeline" xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
+        f'viewBox="0 0 {WIDTH} {height}" role="img" data-scenario={_attr(result.spec.label())}>',
+        f"<title>{_text('timeline of python ' + result.spec.label())}</title>",
+        f"<style>{_STYLE}</style>",
+    ]
+    out += _axis(span, height, x)
+    if not timed:
+        out.append(
+            f'<text class="note" x="{PLOT_LEFT}" y="{HEADER + 12}">'
+            "no timestamps in this run (recorded before timelines existed)</text>"
+        )
+    for index, lane in enumerate(lanes):
+        out += _draw_lane(lane, HEADER + LANE_HEIGHT * index + LANE_HEIGHT // 2, x)
+    out.append("</svg>")
+    return "".join(out)
+
+
+# --- what happened, per process -------------------------------------------------
+
+
+def _lanes(result: RunResult) -> list[_Lane]:
+    base = result.started_at
+    lanes: dict[str, _Lane] = {"MainProcess": _Lane("MainProcess")}
+    referenced: dict[str, float | None] = {}  # children named by the parent, for ordering
+    exitcodes: dict[str, tuple[int, float | None, str]] = {}  # name -> code, time, tooltip
+
+    def lane(name: str) -> _Lane:
+        return lanes.setdefault(name, _Lane(name))
+
+    def seen(target: _Lane, t: float | None) -> None:
+        if t is not None and (target.first is None or t < target.first):
+            target.first = t
+
+    def rel(stamp: float | None) -> float | None:
+        return None if stamp is None or not result.started_at else max(stamp - base, 0.0)
+
+    for event in result.trace:
+        t = rel(event.t)
+        own = lane(event.process)
+        own.pid = own.pid or event.pid
+        seen(own, t)
+        tooltip = f"[{event.process}] {event.event} {_json(event.data)}"
+        for name, code in _exit_codes(event.data):
+            if name != event.process:
+                exitcodes.setdefault(name, (code, t, tooltip))
+        named = event.data.get("name")
+        if isinstance(named, str) and named != event.process:
+            referenced.setdefault(named, t)
+        if t is not None:
+            css = "event sync" if SYNC.search(event.event) else "event"
+            own.marks.append(_Mark(t, "event", tooltip, event.event, css))
+
+    stderr_lines = result.stderr.splitlines()
+    for record in result.log:
+        stamp = result.stderr_times[record.line - 1] if 0 < record.line <= len(result.stderr_times) else None
+        t = rel(stamp)
+        own = lane(record.process)
+        seen(own, t)
+        line = stderr_lines[record.line - 1] if 0 < record.line <= len(stderr_lines) else record.message
+        terminated, joined, exiting = (p.match(record.message) for p in (TERMINATE, JOIN, EXITING))
+        for match in (terminated, joined):
+            if match:
+                referenced.setdefault(match["name"], t)
+        if t is None:
+            continue
+        if terminated:
+            target = lane(terminated["name"])
+            own.marks.append(_Mark(t, "terminate", line, "terminate " + target.name, "marker terminate"))
+            if target.end is None:
+                target.end = _Mark(t, "end", line, "terminated", "signal")
+        elif joined:
+            own.marks.append(_Mark(t, "join", line, "join " + joined["name"], "marker join"))
+        elif exiting:
+            code = int(exiting["code"])
+            own.end = _Mark(t, "end", line, f"exit {code}", _exit_css(code), code)
+        else:
+            own.marks.append(_Mark(t, "log", line))
+
+    for name, (code, t, tooltip) in exitcodes.items():
+        target = lane(name)
+        if target.end is not None and target.end.exitcode is None:  # terminated: now with its code
+            target.end.exitcode = code
+            target.end.label = f"terminated {code}"
+            target.end.css = _exit_css(code)
+            target.end.tooltip += f"\nended: exitcode {code} ({tooltip})"
+        elif target.end is None and t is not None:
+            target.end = _Mark(t, "end", tooltip, f"ended: exitcode {code}", _exit_css(code), code)
+
+    main = lanes["MainProcess"]
+    main.end = _parent_end(result)
+    for item in lanes.values():  # a child is first seen when the parent names it (started, joined) or it acts
+        if item.name in referenced:
+            seen(item, referenced[item.name])
+    children = [item for item in lanes.values() if item.name != "MainProcess"]
+    # Sorted is stable: lanes without any time keep the order they were found in.
+    children.sort(key=lambda item: (item.first is None, item.first or 0.0))
+    ordered = [main, *children]
+    for item in ordered:
+        item.marks.sort(key=lambda m: m.t)
+        if item.marks:
+            first = item.marks[0]
+            item.marks.insert(0, _Mark(first.t, "start", f"{item.name} first seen: {first.tooltip}", "start"))
+    return ordered
+
+
+def _exit_codes(data: dict[str, Any]) -> list[tuple[str, int]]:
+    """Exit codes a trace event reports for other processes: ``name`` with
+    ``exitcode``, or an ``exitcodes`` mapping of names to codes."""
+    found = []
+    name, code = data.get("name"), data.get("exitcode")
+    if isinstance(name, str) and isinstance(code, int) and not isinstance(code, bool):
+        found.append((name, code))
+    codes = data.get("exitcodes")
+    if isinstance(codes, dict):
+        found += [(k, v) for k, v in codes.items() if isinstance(v, int) and not isinstance(v, bool)]
+    return found
+
+
+def _parent_end(result: RunResult) -> _Mark:
+    code = result.returncode
+    if result.timed_out:
+        label, css = "timed out: killed", "signal"
+    elif result.interrupted:
+        label, css = "interrupted: killed", "signal"
+    elif code is None:
+        label, css = "no exit status", "unknown"
+    else:
+        label, css = (f"killed {code}" if code < 0 else f"exit {code}"), _exit_css(code)
+    tooltip = f"the scenario's exit status: {code} after {result.duration:.3f} s"
+    if result.leftovers:
+        tooltip += f"; processes left behind (killed): {list(result.leftovers)}"
+    return _Mark(result.duration, "end", tooltip, label, css, code)
+
+
+def _exit_css(code: int) -> str:
+    return "ok" if code == 0 else "signal" if code < 0 else "error"
+
+
+def _opt(mark: _Mark | None) -> list[_Mark]:
+    return [] if mark is None else [mark]
+
+
+# --- drawing --------------------------------------------------------------------
+
+
+def _axis(span: float, height: int, x: Any) -> list[str]:
+    step = _nice_step(span / 6)
+    parts = []
+    tick = 0.0
+    while tick <= span + 1e-9:
+        px = x(tick)
+        text = f"{tick * 1000:.0f} ms" if span < 2 else f"{tick:.1f} s"
+        parts.append(
+            f'<line class="axis" x1="{px:.1f}" y1="{HEADER - 8}" x2="{px:.1f}" y2="{height - FOOTER}"/>'
+            f'<text class="axis-label" x="{px:.1f}" y="{HEADER - 11}" text-anchor="middle">{text}</text>'
+        )
+        tick += step
+    return parts
+
+
+def _nice_step(raw: float) -> float:
+    magnitude = 10 ** _floor_log10(raw)
+    for factor in (1, 2, 5, 10):
+        if raw <= factor * magnitude:
+            return float(factor * magnitude)
+    return float(10 * magnitude)
+
+
+def _floor_log10(value: float) -> int:
+    exponent = 0
+    while value >= 10:
+        value /= 10
+        exponent += 1
+    while value < 1:
+        value *= 10
+        exponent -= 1
+    return exponent
+
+
+def _draw_lane(lane: _Lane, y: int, x: Any) -> list[str]:
+    title = lane.name if lane.pid is None else f"{lane.name} (pid {lane.pid})"
+    pid = "" if lane.pid is None else f' data-pid="{lane.pid}"'
+    parts = [
+        f'<g class="lane" data-process={_attr(lane.name)}{pid}>',
+        f'<text class="lane-label" x="6" y="{y + 4}">'
+        f"<title>{_text(title)}</title>{_text(_short(lane.name, 18))}</text>",
+    ]
+    times = [m.t for m in lane.marks + _opt(lane.end)]
+    if times:
+        begin, end = min(times), max(times)
+        if lane.name == "MainProcess" and begin > 0:  # from Popen: the interpreter starting
+            parts.append(f'<line class="lifeline open" x1="{PLOT_LEFT}" y1="{y}" x2="{x(begin):.1f}" y2="{y}"/>')
+        parts.append(f'<line class="lifeline" x1="{x(begin):.1f}" y1="{y}" x2="{x(end):.1f}" y2="{y}"/>')
+        if lane.end is None:  # how it ended is unknown: the line fades out to the right
+            parts.append(f'<line class="lifeline open" x1="{x(end):.1f}" y1="{y}" x2="{PLOT_RIGHT}" y2="{y}"/>')
+    labels = _Labels()
+    if lane.end is not None:
+        parts.append(_end_marker(lane.end, y, x, labels))
+    ticks = [m for m in lane.marks if m.kind == "log"]
+    for px, tooltip in _merged_ticks(ticks, x):
+        parts.append(
+            f'<line class="tick log" x1="{px:.1f}" y1="{y - 5}" x2="{px:.1f}" y2="{y + 5}">'
+            f"<title>{_text(tooltip)}</title></line>"
+        )
+    for mark in lane.marks:
+        if mark.kind == "log":
+            continue
+        px = x(mark.t)
+        parts.append(_shape(mark, px, y))
+        if mark.label:
+            parts += labels.place(px, y, mark.label, "label")
+    parts.append("</g>")
+    return parts
+
+
+def _end_marker(mark: _Mark, y: int, x: Any, labels: _Labels) -> str:
+    px = x(mark.t)
+    code = "" if mark.exitcode is None else f' data-exitcode="{mark.exitcode}"'
+    square = (
+        f'<rect class="marker end {mark.css}"{code} x="{px - 4:.1f}" y="{y - 6}" width="8" height="12">'
+        f"<title>{_text(mark.tooltip)}</title></rect>"
+    )
+    labels.taken[0].append((px - 4, px + 4))
+    labels.taken[1].append((px - 4, px + 4))
+    width = len(mark.label) * CHAR_PX * 1.1
+    return square + (
+        f'<text class="label end-label {mark.css}" x="{px + 7:.1f}" y="{y + 4}">{_text(mark.label)}</text>'
+        if not labels.overlaps(2, px + 7, px + 7 + width)
+        else ""
+    )
+
+
+def _shape(mark: _Mark, px: float, y: int) -> str:
+    title = f"<title>{_text(mark.tooltip)}</title>"
+    if mark.kind == "start":
+        return f'<circle class="marker start" cx="{px:.1f}" cy="{y}" r="4">{title}</circle>'
+    if mark.kind in ("terminate", "join"):
+        return f'<path class="{mark.css}" d="M{px:.1f} {y - 7}l4 7l-4 7l-4 -7z">{title}</path>'  # a tall diamond
+    if "sync" in mark.css:
+        return f'<rect class="marker {mark.css}" x="{px - 3:.1f}" y="{y - 3}" width="6" height="6">{title}</rect>'
+    return f'<path class="marker {mark.css}" d="M{px:.1f} {y - 4}l4 4l-4 4l-4 -4z">{title}</path>'
+
+
+class _Labels:
+    """Short labels of one lane in two rows (above and below the lifeline);
+    a label that fits in neither is left out (its marker keeps the tooltip)."""
+
+    def __init__(self) -> None:
+        self.taken: list[list[tuple[float, float]]] = [[], [], []]  # above, below, end labels
+
+    def overlaps(self, row: int, left: float, right: float) -> bool:
+        if any(left < r + 3 and l_ - 3 < right for l_, r in self.taken[row]):
+            return True
+        self.taken[row].append((left, right))
+        return False
+
+    def place(self, px: float, y: int, text: str, css: str) -> list[str]:
+        text = _short(text, 22)
+        width = len(text) * CHAR_PX
+        left = px - width / 2
+        for row, dy in ((0, -8), (1, 15)):
+            if not self.overlaps(row, left, left + width):
+                return [f'<text class="{css}" x="{px:.1f}" y="{y + dy}" text-anchor="middle">{_text(text)}</text>']
+        return []
+
+
+def _merged_ticks(marks: list[_Mark], x: Any) -> list[tuple[float, str]]:
+    merge = MERGE_PX
+    while True:
+        groups: list[tuple[float, list[str]]] = []
+        for mark in marks:
+            px = x(mark.t)
+            if groups and px - groups[-1][0] < merge:
+                groups[-1][1].append(mark.tooltip)
+            else:
+                groups.append((px, [mark.tooltip]))
+        if len(groups) <= MAX_TICKS:
+            break
+        merge *= 2
+    return [(px, _tooltip_lines(lines)) for px, lines in groups]
+
+
+def _tooltip_lines(lines: list[str]) -> str:
+    shown = [_short(line, 160) for line in lines[:MAX_TOOLTIP_LINES]]
+    if len(lines) > MAX_TOOLTIP_LINES:
+        shown.append(f"... and {len(lines) - MAX_TOOLTIP_LINES} more lines")
+    return "\n".join(shown)
+
+
+# --- text -----------------------------------------------------------------------
+
+
+def _json(data: dict[str, Any]) -> str:
+    return _short(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str), MAX_TOOLTIP_CHARS)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _text(text: str) -> str:
+    """Escaped character data; characters XML cannot carry become U+FFFD."""
+    text = _NOT_XML.sub("\ufffd", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(text: str) -> str:
+    """A quoted, escaped attribute value."""
+    return '"' + _text(text).replace('"', "&quot;") + '"'
