@@ -111,7 +111,7 @@ def test_documented_command_runs(command: Command, tmp_path: Path, request: pyte
     elif head.startswith("-m scenarios.") or argv[1:4] == ["-m", "harness", "timeline"]:
         ok(run([sys.executable, *substituted(argv[1:], tmp_path)]))
     elif argv[1:4] == ["-m", "harness", "merge"]:
-        merges(argv[4:], tmp_path)
+        merges(argv[3:], tmp_path)
     elif argv[1:4] == ["-m", "harness", "wine"]:
         # install downloads: its --help must know the command; list runs as it is.
         ok(run([sys.executable, *argv[1:5], "--help"] if argv[4] == "install" else [sys.executable, *argv[1:]]))
