@@ -43,7 +43,7 @@ from _common import (
 
 SCENARIO_WAIT = 120.0  # seconds to wait for case (iv)'s first scenario process
 EXIT_WAIT = 60.0  # seconds pytest gets to exit after SIGINT
-CONFTEST = 'pytest_plugins = ["harness.plugin.pytest_plugin", "harness.plugin.report_plugin"]\n'
+CONFTEST = "from harness.plugin import PLUGINS\n\npytest_plugins = list(PLUGINS)\n"
 INNER_TESTS = """
 import pytest
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from harness.claims.catalogue import CLAIMS, SECTIONS
-from harness.claims.model import predicted_points, verdict_of
-from harness.plugin.pytest_plugin import METHODS, SKIPPED_MODULES, TARGETS
+from harness.claims.model import NO_METHOD, predicted_points, verdict_of
+from harness.plugin.keys import SKIPPED_MODULES, START_METHODS, TARGETS
 
 TESTS = Path(__file__).parent
 TESTABLE = [c.id for c in CLAIMS.values() if c.testable]
@@ -31,7 +31,7 @@ def test_no_test_module_skips_itself_whole(request):
 def runnable_start_methods(config: pytest.Config) -> set[str]:
     """The start methods this run selected (--start-method) that some collected interpreter has."""
     present = {m for target in config.stash[TARGETS] for m in target.start_methods}
-    return set(config.stash[METHODS]) & present
+    return set(config.stash[START_METHODS]) & present
 
 
 @pytest.mark.meta
@@ -45,7 +45,7 @@ def test_every_testable_claim_has_tests_under_each_start_method(collected_claims
     for claim in CLAIMS.values():
         if not claim.testable:
             continue
-        wanted = set(claim.start_methods) & runnable if claim.start_methods else {""}
+        wanted = set(claim.start_methods) & runnable if claim.start_methods else {NO_METHOD}
         lacking = wanted - claimed.get(claim.id, set())
         if lacking:
             missing[claim.id] = sorted(lacking)
@@ -60,7 +60,7 @@ def test_every_testable_claim_is_observed_under_each_start_method(collected_clai
         pytest.skip("only part of the suite was collected")
     lacking = {}
     for claim_id in TESTABLE:
-        wanted = (set(CLAIMS[claim_id].start_methods) or {""}) & claimed.get(claim_id, set())
+        wanted = (set(CLAIMS[claim_id].start_methods) or {NO_METHOD}) & claimed.get(claim_id, set())
         missing = wanted - observing_claims.get(claim_id, set())
         if missing:
             lacking[claim_id] = sorted(missing)

@@ -16,6 +16,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from harness.plugin import CORE
 from harness.project import PROJECT_ROOT
 from harness.running.runner import KILLED_STATUS, RunSpec, process_alive, run
 
@@ -67,7 +68,7 @@ def until_the_tree_was_up(tmp_path: Path, first: float) -> Iterator[tuple[Path, 
 def harness_plugin(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     """An inner pytest (a subprocess) with mpspec's plugin, importing the project."""
     monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
-    pytester.makeconftest('pytest_plugins = ["harness.plugin.pytest_plugin"]')
+    pytester.makeconftest(f"pytest_plugins = {list(CORE)!r}")
 
 
 def hanging_test(pid_file: Path, marker: str = "") -> str:

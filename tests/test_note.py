@@ -14,7 +14,7 @@ from harness.claims.catalogue import CLAIMS
 from harness.claims.catalogue.transcripts import TRANSCRIPTS
 from harness.claims.model import Point
 from harness.claims.note_transcripts import Account, account
-from harness.plugin.pytest_plugin import METHODS
+from harness.plugin.keys import START_METHODS
 from harness.project import PROJECT_ROOT
 from harness.running.targets import host
 
@@ -38,7 +38,7 @@ def test_the_note_has_the_transcripts_the_catalogue_accounts_for(the_note):
 @pytest.mark.also_on_windows
 def test_every_transcript_line_is_accounted_for(the_note, run_scenario, target, request, report_extra):
     """Each transcript against the scenario run that re-enacts it (spawn, as the note's were made)."""
-    selected = request.config.stash[METHODS]
+    selected = request.config.stash[START_METHODS]
     method = next(m for m in ("spawn", *selected) if m in selected and m in target.start_methods)
     point = target.point(method)
     total = Account()

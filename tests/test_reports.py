@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from harness.plugin.report_plugin import report_writers
+from harness.plugin import PLUGINS
+from harness.plugin.report_files import report_writers
 from harness.project import PROJECT_ROOT
 from harness.running.targets import host
 
 pytestmark = pytest.mark.meta
 
-PLUGINS = 'pytest_plugins = ["harness.plugin.pytest_plugin", "harness.plugin.report_plugin"]'
+CONFTEST = f"pytest_plugins = {list(PLUGINS)!r}"
 
 
 def test_junit_xml_carries_only_claim_python_and_start_method(pytester, inner_pytest):
@@ -51,7 +52,7 @@ def test_ini_reports_land_in_the_project_from_a_subfolder(pytester, monkeypatch)
         ".ini",
         pytest="[pytest]\naddopts = --html=reports/report.html --self-contained-html --junitxml=reports/junit.xml",
     )
-    pytester.makeconftest(PLUGINS)
+    pytester.makeconftest(CONFTEST)
     sub = pytester.mkdir("sub")
     (sub / "test_one.py").write_text("import pytest\n\n@pytest.mark.meta\ndef test_one():\n    pass\n")
     monkeypatch.chdir(sub)

@@ -7,6 +7,7 @@ import textwrap
 
 import pytest
 
+from harness.plugin import PLUGINS
 from harness.project import PROJECT_ROOT
 
 pytestmark = pytest.mark.meta
@@ -51,7 +52,7 @@ def test_section_selects_its_claims_tests_where_a_keyword_would_not(pytester):
 def test_a_claims_test_without_a_selected_start_method_is_skipped(pytester, monkeypatch):
     """--start-method spawn, a test limited to fork: skipped, and the run is green."""
     monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
-    pytester.makeconftest('pytest_plugins = ["harness.plugin.pytest_plugin", "harness.plugin.report_plugin"]')
+    pytester.makeconftest(f"pytest_plugins = {list(PLUGINS)!r}")
     pytester.makepyfile(
         textwrap.dedent(
             """

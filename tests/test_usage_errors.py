@@ -11,7 +11,8 @@ import pytest
 
 from harness.claims.catalogue import CLAIMS
 from harness.commands import merge
-from harness.plugin.report_plugin import _check_writable
+from harness.plugin import PLUGINS
+from harness.plugin.report_files import _check_writable
 from harness.project import PROJECT_ROOT
 from harness.running.targets import TargetError, discover
 from harness.verdicts import matrix
@@ -53,7 +54,7 @@ def test_python_older_than_3_6_is_refused():
 
 def test_pytest_reports_a_bad_option_in_one_line_with_status_4(pytester, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
-    pytester.makeconftest('pytest_plugins = ["harness.plugin.pytest_plugin", "harness.plugin.report_plugin"]')
+    pytester.makeconftest(f"pytest_plugins = {list(PLUGINS)!r}")
     pytester.makepyfile("def test_nothing(): pass")
     # In-process: the message and exit status come from pytest's own main(), with no interpreter to start.
     result = pytester.runpytest_inprocess(
@@ -68,7 +69,7 @@ def test_pytest_reports_a_bad_option_in_one_line_with_status_4(pytester, monkeyp
 
 def test_an_unknown_claim_or_section_is_refused_in_one_line(pytester, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
-    pytester.makeconftest('pytest_plugins = ["harness.plugin.pytest_plugin", "harness.plugin.report_plugin"]')
+    pytester.makeconftest(f"pytest_plugins = {list(PLUGINS)!r}")
     pytester.makepyfile("def test_nothing(): pass")
     testable = ", ".join(c.id for c in CLAIMS.values() if c.testable)
     opinion = next(c.id for c in CLAIMS.values() if not c.testable)
@@ -87,7 +88,7 @@ def test_an_unknown_claim_or_section_is_refused_in_one_line(pytester, monkeypatc
 
 def test_a_missing_note_is_refused_in_one_line(pytester, monkeypatch, tmp_path):
     monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
-    pytester.makeconftest('pytest_plugins = ["harness.plugin.pytest_plugin", "harness.plugin.report_plugin"]')
+    pytester.makeconftest(f"pytest_plugins = {list(PLUGINS)!r}")
     pytester.makepyfile("def test_nothing(): pass")
     empty = tmp_path / "empty"
     empty.mkdir()

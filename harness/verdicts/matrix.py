@@ -15,6 +15,7 @@ from typing import Any
 
 from harness.claims.catalogue import CLAIMS
 from harness.claims.model import AS_NOTED_CONDITION, NO_METHOD, Point, full_version
+from harness.running.targets import Target
 from harness.verdicts.cells import MARK, NOT_APPLICABLE, WORST_FIRST, Found, cell
 
 SCHEMA = "mpspec-matrix/3"  # 3: columns name their emulator and environment
@@ -51,6 +52,18 @@ class Column:
         """As ``Target.point``: a column's version may lack its patch release (3.13 is 3.13.0)."""
         version = full_version(self.version)
         return Point(self.implementation, version, self.platform, start_method, condition, self.environment)
+
+    @classmethod
+    def of(cls, target: Target) -> Column:
+        """The column of a target interpreter."""
+        return cls(
+            target.platform,
+            target.implementation,
+            target.version,
+            target.start_methods,
+            target.emulator,
+            target.environment,
+        )
 
     def to_json(self) -> dict[str, object]:
         return {
