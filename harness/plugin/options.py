@@ -3,12 +3,15 @@ bad input is one usage error, not a failure per test."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from harness.claims import note
-from harness.claims.catalogue import CLAIMS, SECTIONS
+from harness.claims.catalogue import CLAIMS, EXPECTATIONS, SECTIONS
 from harness.claims.model import ALL_START_METHODS
 from harness.plugin.keys import SELECTED, START_METHODS, THE_NOTE
+from harness.selfcheck import prediction_mutants
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -90,6 +93,12 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             f"--start-method {unknown[0]}: unknown start method (choose from {', '.join(ALL_START_METHODS)})"
         )
+    mutant = os.environ.get(prediction_mutants.ENV)
+    if mutant:  # the mutation self-check's run with one prediction changed
+        try:
+            prediction_mutants.apply(mutant, CLAIMS, EXPECTATIONS)
+        except prediction_mutants.UnknownMutant as exc:
+            raise pytest.UsageError(str(exc)) from None
     config.stash[START_METHODS] = methods or list(ALL_START_METHODS)
     config.stash[SELECTED] = selected_claims(config.getoption("claim"), config.getoption("section"))
     try:

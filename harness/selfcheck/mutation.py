@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.claims import note
-from harness.claims.catalogue import CLAIMS, EXPECTATIONS, PREDICTION_MUTANT_ENV
+from harness.claims.catalogue import CLAIMS, EXPECTATIONS
 from harness.claims.model import ALL_START_METHODS, AS_NOTED_CONDITION, NO_METHOD, Point, readers_points
 from harness.project import PROJECT_ROOT
 from harness.running.targets import Target, TargetError, discover
@@ -109,7 +109,7 @@ def _selection(claims: Iterable[str]) -> list[str]:
 
 def run_job(job: Job, work: Path, pytest_args: list[str]) -> Outcome:
     tag = job.name.replace("/", "_").strip("()")
-    env = {k: v for k, v in os.environ.items() if k not in ("MPSPEC_MUTANT", PREDICTION_MUTANT_ENV)}
+    env = {k: v for k, v in os.environ.items() if k not in ("MPSPEC_MUTANT", prediction_mutants.ENV)}
     env.update(dict(job.env))
     if "MPSPEC_MUTANT" in env:
         env["PYTHONPATH"] = os.pathsep.join([str(INJECT), str(PROJECT_ROOT), env.get("PYTHONPATH", "")]).rstrip(
@@ -233,7 +233,7 @@ def plan_predictions(targets: list[Target], users: dict[str, set[str]], names: s
     for name, mutant in prediction_mutants.all_mutants(claims, expectations).items():
         if names is not None and name not in names:
             continue
-        env = ((PREDICTION_MUTANT_ENV, name),)
+        env = ((prediction_mutants.ENV, name),)
         if mutant.kind == "verdict":
             # The meta-test that derives each verdict from its predictions, and the session's check, catch it.
             job = Job(name, "prediction", (mutant.key,), env, ("-m", "meta"))

@@ -11,8 +11,8 @@ prediction makes the suite fail wherever it is observable:
 - ``verdict``: a claim's declared verdict flipped between holds and wrong as written.
 
 A mutant is named like ``LOG-04/observed[0].since-1``, ``exitcode-after-sigterm[0].value``
-or ``LOG-02.verdict``; ``MPSPEC_PREDICTION_MUTANT`` applies one when the
-catalogue is imported.
+or ``LOG-02.verdict``; the variable ``MPSPEC_PREDICTION_MUTANT`` names the one the pytest
+plugin applies at configure time (``harness.plugin.options``), in pytest and in every xdist worker.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from harness.claims.model import Claim, Expectation, Point, Variation, Verdict, Version
 
+ENV = "MPSPEC_PREDICTION_MUTANT"  # the prediction mutant a pytest run applies
 FLIPPED = {Verdict.HOLDS: Verdict.WRONG, Verdict.WRONG: Verdict.HOLDS}
 
 
@@ -124,10 +125,14 @@ def all_mutants(
     return {m.name: m for m in found}
 
 
+class UnknownMutant(Exception):
+    """A prediction mutant name that names none; the message is one line."""
+
+
 def apply(name: str, claims: MutableMapping[str, Claim], expectations: MutableMapping[str, Expectation]) -> None:
     mutants = all_mutants(claims, expectations)
     if name not in mutants:
-        raise SystemExit(f"unknown prediction mutant {name!r} (see python -m harness mutation --list)")
+        raise UnknownMutant(f"unknown prediction mutant {name!r} (see python -m harness mutation --list)")
     mutants[name].change(claims, expectations)
 
 

@@ -1,14 +1,8 @@
 """The claim catalogue: every claim of the note, one module per section, and
 every expectation (predicted value) the tests observe or rely on.
-
-``MPSPEC_PREDICTION_MUTANT`` names a prediction mutant of the mutation
-self-check (``harness.selfcheck.prediction_mutants``): it is applied here, at import, in
-pytest and in every xdist worker.
 """
 
 from __future__ import annotations
-
-import os
 
 from harness.claims.catalogue import behaviour, communication, daemon, event, main_guard, mp_logging, process_exit
 from harness.claims.model import Claim, Expectation, Section
@@ -33,8 +27,6 @@ def _expectations() -> dict[str, Expectation]:
 
 EXPECTATIONS: dict[str, Expectation] = _expectations()
 
-PREDICTION_MUTANT_ENV = "MPSPEC_PREDICTION_MUTANT"
-
 
 def claim(claim_id: str) -> Claim:
     try:
@@ -46,9 +38,3 @@ def claim(claim_id: str) -> Claim:
 def expectation(key: str) -> Expectation:
     """The expectation as the catalogue has it now (a prediction mutant may have replaced it)."""
     return EXPECTATIONS[key]
-
-
-if os.environ.get(PREDICTION_MUTANT_ENV):
-    from harness.selfcheck import prediction_mutants
-
-    prediction_mutants.apply(os.environ[PREDICTION_MUTANT_ENV], CLAIMS, EXPECTATIONS)
