@@ -12,15 +12,16 @@ Standard library only, Python 3.6 syntax: mutants run inside every target.
 import importlib
 
 MUTANT_ENV = "MPSPEC_MUTANT"
-# One module per section of the document, plus the canary.
+# One module per section of the document, named as the section is everywhere
+# (harness/claims/catalogue/, tests/test_*.py, scenarios/), plus the canary.
 _MODULES = (
     "mutants.canary",
-    "mutants.logging_mutants",
-    "mutants.daemon_mutants",
-    "mutants.exit_mutants",
-    "mutants.event_mutants",
-    "mutants.communication_mutants",
-    "mutants.guard_mutants",
+    "mutants.mp_logging",
+    "mutants.daemon",
+    "mutants.process_exit",
+    "mutants.event",
+    "mutants.communication",
+    "mutants.main_guard",
 )
 
 _REGISTRY = {}

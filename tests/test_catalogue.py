@@ -3,6 +3,7 @@ test names a claim, and every declared verdict is the one the claim's prediction
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from harness.claims.catalogue import CLAIMS, SECTIONS
 from harness.claims.model import NO_METHOD, predicted_points, verdict_of
 from harness.plugin.keys import SKIPPED_MODULES, START_METHODS, TARGETS
+from harness.project import PROJECT_ROOT
 
 TESTS = Path(__file__).parent
 TESTABLE = [c.id for c in CLAIMS.values() if c.testable]
@@ -98,3 +100,20 @@ def test_every_claim_cites_lines_of_its_section():
         if c.note is not None and not c.section.lines[0] <= c.note.lines[0] <= c.note.lines[1] <= c.section.lines[1]
     }
     assert outside == {}
+
+
+@pytest.mark.meta
+def test_each_section_names_its_four_files():
+    """A maintainer finds a section's catalogue, scenario, tests and mutants by its one name."""
+    expected = {
+        f"{section.key}: {path}"
+        for section in SECTIONS
+        for path in (
+            f"harness/claims/catalogue/{section.name}.py",
+            f"scenarios/{section.name}.py",
+            f"tests/test_{section.name}.py",
+            f"mutants/{section.name}.py",
+        )
+    }
+    assert {line for line in expected if not (PROJECT_ROOT / line.split(": ")[1]).is_file()} == set()
+    assert [s for s in SECTIONS if importlib.import_module(f"harness.claims.catalogue.{s.name}").SECTION is not s] == []

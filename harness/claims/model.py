@@ -47,9 +47,13 @@ class Verdict(Enum):
 
 @dataclass(frozen=True)
 class Section:
-    """A section of the note, in note order, with its line range."""
+    """A section of the note, in note order, with its line range.
 
-    key: str
+    ``name`` names the section's four files: harness/claims/catalogue/NAME.py,
+    scenarios/NAME.py, tests/test_NAME.py and mutants/NAME.py."""
+
+    key: str  # the prefix of its claims' ids
+    name: str
     title_en: str
     title_ko: str
     lines: tuple[int, int]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from harness.claims.model import Claim, Expectation, NoteFact, Section, Variation, Verdict
 
-SECTION = Section("COMM", "Process communication: Queue and Pipe", "프로세스 간 통신: Queue와 Pipe", (258, 323))
+SECTION = Section(
+    "COMM", "communication", "Process communication: Queue and Pipe", "프로세스 간 통신: Queue와 Pipe", (258, 323)
+)
 
 LATE_PRODUCER = "the producer prints after the consumer's get() returned"
 LATE_CHILD = "the child prints after the parent printed what it received"

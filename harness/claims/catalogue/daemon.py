@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from harness.claims.model import NO_STDLIB_ASSERTS, Claim, Expectation, NoteFact, Section, Variation, Verdict
 
-SECTION = Section("DAEMON", "Daemon processes", "데몬 프로세스", (74, 107))
+SECTION = Section("DAEMON", "daemon", "Daemon processes", "데몬 프로세스", (74, 107))
 
 OPTIMIZED = "python -O"
 STDLIB_WITHOUT_ASSERTS = (

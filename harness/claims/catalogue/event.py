@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from harness.claims.model import Claim, Expectation, NoteFact, Section, Variation, Verdict
 
-SECTION = Section("EVENT", "Process events", "프로세스 이벤트", (189, 253))
+SECTION = Section("EVENT", "event", "Process events", "프로세스 이벤트", (189, 253))
 
 SET_IN_THE_GAP = "set() lands between a timed-out wait and the loop's is_set() test"
 STATUS = r"event status : \((\w+)\)$"

@@ -7,6 +7,7 @@ from harness.claims.model import Claim, Comparison, Expectation, NoteFact, Secti
 
 SECTION = Section(
     "GUARD",
+    "main_guard",
     "Across the note: the __main__ guard, the start method, the transcripts' origin",
     "노트 전체: __main__ 가드, 시작 방식, 실행 결과의 출처",
     (1, 326),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from harness.claims.model import Claim, Comparison, Expectation, NoteFact, Section, Variation, Verdict
 
-SECTION = Section("LOG", "multiprocessing's log", "multiprocessing의 로그", (8, 69))
+SECTION = Section("LOG", "mp_logging", "multiprocessing's log", "multiprocessing의 로그", (8, 69))
 
 # multiprocessing's lifecycle messages (multiprocessing/process.py and util.py), the same 3.6-3.13.
 RUN = "child process calling self.run()"

@@ -7,7 +7,7 @@ import signal
 from harness.claims.catalogue.behaviour import HAS_KILL, SIGTERM_EXITCODE
 from harness.claims.model import UNDER_WINE, Claim, Expectation, NoteFact, Section, Variation, Verdict
 
-SECTION = Section("EXIT", "Process exit", "프로세스 종료", (112, 184))
+SECTION = Section("EXIT", "process_exit", "Process exit", "프로세스 종료", (112, 184))
 
 JOBS = ["good_job", "fail_job", "kill_job"]
 EXIT_CODE_LINE = r"<Process\(kill_job, \w+\)> exit code : (\w+)$"
