@@ -16,7 +16,7 @@ import time
 TRACE_ENV = "MPSPEC_TRACE"
 # The events the running variant declared (comma-separated), inherited by its children.
 EVENTS_ENV = "MPSPEC_EVENTS"
-# Events every scenario may emit (docs/TRACE.md).
+# Events every scenario may emit (docs/TRACE.md); the harness imports this one definition.
 RESERVED_EVENTS = ("scenario-start", "wait-timeout")
 
 # Upper bound for every wait inside a scenario: a scenario never hangs on its
