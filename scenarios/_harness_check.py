@@ -7,6 +7,8 @@ Variants:
   escape       as orphan, and the child leaves the process group and the tree at
                once (a grandchild in a session of its own, os.setsid; POSIX only)
   environment  traces the values of the variables ``--names`` lists (None: unset)
+  undeclared   records an event no variant declares, as a module's top level can
+               before run_main declares the events (emit() then refuses nothing)
 hang, orphan and escape append each process's pid to ``--pid-file`` so a check can find them.
 """
 
@@ -15,7 +17,7 @@ import os
 import sys
 
 from scenarios._cli import run_main, wait_for
-from scenarios._trace import emit
+from scenarios._trace import EVENTS_ENV, emit
 
 
 def note_pid(path):
@@ -87,6 +89,12 @@ def environment(args):
     emit("environment", values={name: os.environ.get(name) for name in names})
 
 
+def undeclared(args):
+    # Forget the declaration, as before run_main made it: only the harness can refuse the event now.
+    del os.environ[EVENTS_ENV]
+    emit("undeclared-event")
+
+
 def add_arguments(parser):
     parser.add_argument("--pid-file", help="file each process appends its pid to (hang, orphan)")
     parser.add_argument("--names", default="", help="comma-separated variable names (environment)")
@@ -95,7 +103,7 @@ def add_arguments(parser):
 if __name__ == "__main__":
     run_main(
         __doc__,
-        {"hang": hang, "orphan": orphan, "escape": escape, "environment": environment},
-        {"hang": (), "orphan": (), "escape": (), "environment": ("environment",)},
+        {"hang": hang, "orphan": orphan, "escape": escape, "environment": environment, "undeclared": undeclared},
+        {"hang": (), "orphan": (), "escape": (), "environment": ("environment",), "undeclared": ()},
         add_arguments,
     )

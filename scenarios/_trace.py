@@ -16,11 +16,11 @@ import time
 TRACE_ENV = "MPSPEC_TRACE"
 # The events the running variant declared (comma-separated), inherited by its children.
 EVENTS_ENV = "MPSPEC_EVENTS"
-# Events every scenario may emit (docs/TRACE.md).
+# Events every scenario may emit (docs/TRACE.md); the harness imports this one definition.
 RESERVED_EVENTS = ("scenario-start", "wait-timeout")
 
-# Upper bound for every wait inside a scenario: a scenario never hangs on its
-# own, and the harness's deadline (longer) kills whatever is left.
+# Upper bound for a scenario's waits, by convention: nothing enforces it (docs/TRACE.md,
+# "Waiting"); the harness's deadline (longer) kills whatever hangs.
 WAIT_LIMIT = 20.0
 
 if os.name == "nt":  # pragma: no cover - exercised on Windows CI only

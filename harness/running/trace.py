@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-RESERVED_EVENTS = ("scenario-start", "wait-timeout")
+# The scenarios' own definition, so the two sides cannot disagree (docs/TRACE.md).
+from scenarios._trace import RESERVED_EVENTS
 
 
 class TraceFormatError(ValueError):
