@@ -165,7 +165,7 @@ def scenario_waits(runs: list[dict[str, object]]) -> tuple[float, dict[str, floa
     poll = constant(PROJECT_ROOT / "scenarios" / "event.py", "POLL")
     empty = constant(PROJECT_ROOT / "scenarios" / "communication.py", "EMPTY_TIMEOUT")
     limit = constant(PROJECT_ROOT / "scenarios" / "_trace.py", "WAIT_LIMIT")
-    grace = constant(PROJECT_ROOT / "harness" / "runner.py", "EXIT_GRACE")
+    grace = constant(PROJECT_ROOT / "harness" / "running" / "runner.py", "EXIT_GRACE")
     parts = {
         f"event wait(POLL={poll:g}) returned False": 0.0,
         f"communication get()/poll(EMPTY_TIMEOUT={empty:g}) ran out": 0.0,
