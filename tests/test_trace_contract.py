@@ -10,6 +10,7 @@ import textwrap
 
 import pytest
 
+from harness.plugin import CORE
 from harness.project import PROJECT_ROOT
 from harness.running import trace as harness_trace
 from harness.running.trace import Trace, UndeclaredEvent
@@ -113,7 +114,7 @@ def test_the_run_scenario_fixture_fails_a_test_whose_run_emitted_an_undeclared_e
     """The inner test asserts nothing: only the fixture can fail it."""
     # An inner pytest (a subprocess) with mpspec's plugin, importing the project (as tests/test_harness.py).
     monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
-    pytester.makeconftest('pytest_plugins = ["harness.plugin.pytest_plugin"]')
+    pytester.makeconftest(f"pytest_plugins = {list(CORE)!r}")
     pytester.makepyfile(
         textwrap.dedent(
             """

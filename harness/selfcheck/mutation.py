@@ -25,24 +25,22 @@ own, and every observable prediction mutant made the suite fail.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness.claims import note
 from harness.claims.catalogue import CLAIMS, EXPECTATIONS
-from harness.claims.model import ALL_START_METHODS, AS_NOTED_CONDITION, NO_METHOD, Point, readers_points
 from harness.project import PROJECT_ROOT
-from harness.running.targets import Target, TargetError, discover
+from harness.running.targets import TargetError, discover
 from harness.selfcheck import prediction_mutants
+from harness.selfcheck.jobs import Job, run_jobs
+from harness.selfcheck.prediction_plan import plan_predictions, users_of_expectations
 
-INJECT = PROJECT_ROOT / "mutants" / "_inject"
 CANARY = "canary"
 
 
@@ -64,32 +62,6 @@ NOTE_MUTANTS = (
 )
 
 
-@dataclass(frozen=True)
-class Job:
-    """One pytest run of the self-check."""
-
-    name: str
-    kind: str  # baseline, canary, behaviour, note, prediction
-    claims: tuple[str, ...] = ()  # -k selection; () runs everything
-    env: tuple[tuple[str, str], ...] = ()
-    args: tuple[str, ...] = ()
-    parallel: bool = False  # run pytest itself with xdist workers (baselines)
-
-
-@dataclass
-class Outcome:
-    job: Job
-    exit_status: int
-    killers: tuple[str, ...]  # claims with an unexpected cell
-    seconds: float
-    missed: list[str] = field(default_factory=list)  # claims the job named that did not fail
-    tail: list[str] = field(default_factory=list)  # the end of pytest's output, when it failed
-
-    @property
-    def killed(self) -> bool:
-        return self.exit_status not in (0, 5)
-
-
 def _behaviour_mutants() -> dict[str, tuple[tuple[str, ...], str]]:
     """name -> (claims, description), read in a clean interpreter (mutants are 3.6 code)."""
     code = (
@@ -100,175 +72,6 @@ def _behaviour_mutants() -> dict[str, tuple[tuple[str, ...], str]]:
         [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
     ).stdout
     return {name: (tuple(claims), text) for name, (claims, text) in json.loads(out).items()}
-
-
-def _selection(claims: Iterable[str]) -> list[str]:
-    claims = sorted(set(claims), key=list(CLAIMS).index)
-    return ["-k", " or ".join(claims)] if claims else []
-
-
-def run_job(job: Job, work: Path, pytest_args: list[str]) -> Outcome:
-    tag = job.name.replace("/", "_").strip("()")
-    env = {k: v for k, v in os.environ.items() if k not in ("MPSPEC_MUTANT", prediction_mutants.ENV)}
-    env.update(dict(job.env))
-    if "MPSPEC_MUTANT" in env:
-        env["PYTHONPATH"] = os.pathsep.join([str(INJECT), str(PROJECT_ROOT), env.get("PYTHONPATH", "")]).rstrip(
-            os.pathsep
-        )
-    matrix_json = work / f"{tag}.json"
-    argv = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        f"--html={work / tag}.html",
-        f"--junitxml={work / tag}.xml",
-        f"--matrix-json={matrix_json}",
-        f"--basetemp={work / tag}.tmp",
-        *([] if job.parallel else ["-n", "0"]),
-        *pytest_args,
-        *job.args,  # after the shared arguments, so a note mutant's --note wins
-        *_selection(job.claims),
-    ]
-    started = time.monotonic()
-    log = work / f"{tag}.log"
-    with log.open("wb") as out:
-        proc = subprocess.run(argv, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    killers: set[str] = set()
-    if matrix_json.exists():
-        for cell in json.loads(matrix_json.read_text(encoding="utf-8"))["cells"]:
-            if cell["status"] == "unexpected":
-                killers.add(cell["claim"])
-    ordered = tuple(sorted(killers, key=list(CLAIMS).index))
-    missed = [c for c in job.claims if c not in killers] if job.kind in ("behaviour", "note") else []
-    tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-12:] if proc.returncode else []
-    return Outcome(job, proc.returncode, ordered, time.monotonic() - started, missed, tail)
-
-
-def run_jobs(jobs: list[Job], work: Path, pytest_args: list[str], workers: int) -> list[Outcome]:
-    """Run the jobs ``workers`` at a time, printing each outcome as it arrives."""
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(run_job, job, work, pytest_args) for job in jobs]
-        outcomes = []
-        for future in futures:
-            outcome = future.result()
-            print(_line(outcome), flush=True)
-            outcomes.append(outcome)
-    return outcomes
-
-
-def _line(o: Outcome) -> str:
-    if o.job.kind == "baseline":
-        verdict = (
-            "green" if not o.killed else f"RED (pytest exit status {o.exit_status}):\n    " + "\n    ".join(o.tail)
-        )
-    elif o.killed:
-        verdict = "killed by " + (", ".join(o.killers) or f"pytest exit status {o.exit_status}")
-        if o.missed:
-            verdict += f"  (named but did not fail: {', '.join(o.missed)})"
-    else:
-        verdict = "SURVIVED"
-    return f"{o.job.kind:<10} {o.job.name:<46} {o.seconds:6.1f} s  {verdict}"
-
-
-# --- prediction mutants: where each change is observable --------------------------------
-
-
-def _users(baseline: Path | None) -> dict[str, set[str]]:
-    """expectation key -> claims whose tests relied on it (from a baseline's matrix) or observe it."""
-    users: dict[str, set[str]] = {}
-    for claim in CLAIMS.values():
-        users.setdefault(claim.expectation.key, set()).add(claim.id)
-    if baseline is not None and baseline.exists():
-        for cell in json.loads(baseline.read_text(encoding="utf-8"))["cells"]:
-            for key in cell.get("expectations", []):
-                users.setdefault(key, set()).add(cell["claim"])
-    return users
-
-
-def _available(targets: list[Target], claims: Iterable[str]) -> list[Point]:
-    points = []
-    for claim_id in claims:
-        claim = CLAIMS[claim_id]
-        for target in targets:
-            for method in claim.methods:
-                if method != NO_METHOD and method not in target.start_methods:
-                    continue
-                for condition in ("", *claim.conditions):
-                    points.append(target.point(method, condition))
-    return points
-
-
-def _everywhere(claims: Iterable[str]) -> list[Point]:
-    """The points of every platform, implementation and version the readers run, with every version bound."""
-    conditions = {AS_NOTED_CONDITION} | {c for claim in claims for c in CLAIMS[claim].conditions}
-    variations = [v for e in EXPECTATIONS.values() for v in e.variations]
-    return readers_points((*ALL_START_METHODS, NO_METHOD), sorted(conditions), variations)
-
-
-def _where(points: list[Point]) -> str:
-    platforms = sorted({p.platform for p in points})
-    versions = sorted({p.version for p in points})
-    low, high = (".".join(map(str, v)) for v in (versions[0], versions[-1]))
-    methods = sorted({p.start_method for p in points if p.start_method != NO_METHOD})
-    conditions = sorted({p.condition for p in points if p.condition})
-    text = f"{'/'.join(platforms)} {low}" + (f" to {high}" if high != low else "")
-    if set(methods) != set(ALL_START_METHODS) and methods:
-        text += f", {'/'.join(methods)}"
-    return text + (f", under {'; '.join(conditions)}" if conditions else "")
-
-
-@dataclass(frozen=True)
-class PredictionPlan:
-    mutant: prediction_mutants.PredictionMutant
-    job: Job | None  # None: not observable here
-    reason: str  # where it is observable, or why not
-
-
-def plan_predictions(targets: list[Target], users: dict[str, set[str]], names: set[str] | None) -> list[PredictionPlan]:
-    plans = []
-    claims, expectations = dict(CLAIMS), dict(EXPECTATIONS)
-    for name, mutant in prediction_mutants.all_mutants(claims, expectations).items():
-        if names is not None and name not in names:
-            continue
-        env = ((prediction_mutants.ENV, name),)
-        if mutant.kind == "verdict":
-            # The meta-test that derives each verdict from its predictions, and the session's check, catch it.
-            job = Job(name, "prediction", (mutant.key,), env, ("-m", "meta"))
-            plans.append(PredictionPlan(mutant, job, "everywhere: the verdict is checked against the predictions"))
-            continue
-        concerned = sorted(users.get(mutant.key, set()), key=list(CLAIMS).index)
-        here = prediction_mutants.changed_points(mutant, claims, expectations, _available(targets, concerned))
-        if here:
-            # One interpreter where the change applies shows that it is observed: the host if it is one.
-            chosen = max(
-                (t for t in targets if any(_same_python(p, t) for p in here)),
-                key=lambda t: (t.path == sys.executable, t.implementation == "cpython", t.version),
-            )
-            at = [p for p in here if _same_python(p, chosen)]
-            methods = sorted({p.start_method for p in at})
-            args: tuple[str, ...] = (f"--python={chosen.path}",)
-            if NO_METHOD not in methods:
-                args += tuple(f"--start-method={m}" for m in methods)
-            plans.append(PredictionPlan(mutant, Job(name, "prediction", tuple(concerned), env, args), _where(at)))
-            continue
-        anywhere = prediction_mutants.changed_points(mutant, claims, expectations, _everywhere(concerned))
-        reason = (
-            f"changes the prediction only on {_where(anywhere)}: no such interpreter here"
-            if anywhere
-            else "changes no prediction on any platform or version the readers run"
-        )
-        plans.append(PredictionPlan(mutant, None, reason))
-    return plans
-
-
-def _same_python(point: Point, target: Target) -> bool:
-    return (point.implementation, point.version) == (target.implementation, target.version)
-
-
-# --- the check ------------------------------------------------------------------------------
 
 
 def check(names: list[str], pytest_args: list[str], workers: int, note_option: str | None = None) -> int:
@@ -300,7 +103,9 @@ def check(names: list[str], pytest_args: list[str], workers: int, note_option: s
         work = Path(tmp)
         print(f"interpreters here: {', '.join(t.label for t in targets)}; pytest runs {workers} at a time", flush=True)
         outcomes = run_jobs([Job("(baseline)", "baseline", parallel=True)], work, pytest_args, 1)
-        plans = plan_predictions(targets, _users(work / "baseline.json"), None if everything else set(names))
+        plans = plan_predictions(
+            targets, users_of_expectations(work / "baseline.json"), None if everything else set(names)
+        )
         elsewhere = [p.job for p in plans if p.job is not None and p.mutant.kind != "verdict"]
         if elsewhere:
             # The prediction mutants run on other interpreters: there, too, the runs must be green without one.
