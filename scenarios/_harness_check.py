@@ -97,5 +97,6 @@ if __name__ == "__main__":
         __doc__,
         {"hang": hang, "orphan": orphan, "escape": escape, "environment": environment},
         {"hang": (), "orphan": (), "escape": (), "environment": ("environment",)},
-        add_arguments,
+        default="hang",
+        add_arguments=add_arguments,
     )
