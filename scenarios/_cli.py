@@ -1,9 +1,10 @@
 """Command line shared by the scenarios.
 
-``run_main`` parses ``--start-method``, ``--variant`` and ``--trace``, selects
-the start method the way the document's code sees it
-(``multiprocessing.set_start_method`` and plain ``multiprocessing.Process``, so
-children are named ``Process-N``), then calls the chosen variant.
+``run_main`` parses ``--start-method``, ``--variant`` (its default named by each
+scenario's call) and ``--trace``, selects the start method the way the document's
+code sees it (``multiprocessing.set_start_method`` and plain
+``multiprocessing.Process``, so children are named ``Process-N``), then calls the
+chosen variant.
 """
 
 import argparse
@@ -21,8 +22,9 @@ class _OneLineParser(argparse.ArgumentParser):
         self.exit(2, "%s: error: %s\n" % (self.prog, message))
 
 
-def run_main(description, variants, events, add_arguments=None, argv=None):
-    """Run one of ``variants`` (name -> callable taking the parsed args).
+def run_main(description, variants, events, default, add_arguments=None, argv=None):
+    """Run one of ``variants`` (name -> callable taking the parsed args); ``default``
+    names the one that runs without ``--variant``.
 
     ``events`` maps each variant to the trace events its processes may emit
     besides the reserved ones; the trace refuses any other name.
@@ -30,6 +32,8 @@ def run_main(description, variants, events, add_arguments=None, argv=None):
     names = list(variants)
     if set(events) != set(names):
         raise ValueError("declare the events of every variant, and only of those: %s" % ", ".join(names))
+    if default not in variants:
+        raise ValueError("the default variant %r is not one of: %s" % (default, ", ".join(names)))
     parser = _OneLineParser(
         prog="python -m " + _module_name(),
         description=description,
@@ -40,7 +44,7 @@ def run_main(description, variants, events, add_arguments=None, argv=None):
         choices=multiprocessing.get_all_start_methods(),
         help="how children are started (default: the platform's default)",
     )
-    parser.add_argument("--variant", choices=names, default=names[0], help="default: %(default)s")
+    parser.add_argument("--variant", choices=names, default=default, help="default: %(default)s")
     parser.add_argument("--trace", metavar="FILE", help="append a JSON-lines trace to FILE")
     if add_arguments is not None:
         add_arguments(parser)

@@ -105,5 +105,6 @@ if __name__ == "__main__":
         __doc__,
         {"hang": hang, "orphan": orphan, "escape": escape, "environment": environment, "undeclared": undeclared},
         {"hang": (), "orphan": (), "escape": (), "environment": ("environment",), "undeclared": ()},
-        add_arguments,
+        default="hang",
+        add_arguments=add_arguments,
     )

@@ -384,4 +384,5 @@ if __name__ == "__main__":
             "pipe-shared": pipe_shared,
         },
         EVENTS,
+        default="queue",
     )

@@ -429,5 +429,6 @@ if __name__ == "__main__":
             "late_flag": late_flag,
         },
         EVENTS,
-        add_arguments,
+        default="document",
+        add_arguments=add_arguments,
     )

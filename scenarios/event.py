@@ -228,4 +228,4 @@ EVENTS = {
 }
 
 if __name__ == "__main__":
-    run_main(__doc__, {"chain": chain, "state": state, "gap": gap}, EVENTS)
+    run_main(__doc__, {"chain": chain, "state": state, "gap": gap}, EVENTS, default="chain")

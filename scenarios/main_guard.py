@@ -39,4 +39,4 @@ report_top_level()
 EVENTS = {"guarded": ("top-level", "target-runs", "child-exit")}
 
 if __name__ == "__main__":
-    run_main(__doc__, {"guarded": start_child}, EVENTS)
+    run_main(__doc__, {"guarded": start_child}, EVENTS, default="guarded")

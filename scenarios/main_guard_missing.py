@@ -62,4 +62,5 @@ run_main(
     __doc__,
     {"unguarded": start_child},
     {"unguarded": ("top-level", "recursion-stopped", "target-runs", "start-refused", "child-exit")},
+    default="unguarded",
 )

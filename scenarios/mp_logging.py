@@ -158,4 +158,10 @@ _COMMON = ("child-logger", "count", "parent-logger", "started", "main-returns")
 EVENTS = {"document": _COMMON, "gated": _COMMON + ("children-order",), "reverse": _COMMON}
 
 if __name__ == "__main__":
-    run_main(__doc__, {"document": document, "gated": gated, "reverse": reverse}, EVENTS, add_arguments)
+    run_main(
+        __doc__,
+        {"document": document, "gated": gated, "reverse": reverse},
+        EVENTS,
+        default="document",
+        add_arguments=add_arguments,
+    )

@@ -228,4 +228,4 @@ EVENTS = {
 }
 
 if __name__ == "__main__":
-    run_main(__doc__, {"document": document, "endings": endings, "cleanup": cleanup}, EVENTS)
+    run_main(__doc__, {"document": document, "endings": endings, "cleanup": cleanup}, EVENTS, default="document")

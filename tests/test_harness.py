@@ -154,7 +154,7 @@ def test_failing_and_timed_out_tests_show_transcripts_and_leave_nothing(pytester
             f"""
             @pytest.mark.meta
             def test_fails(run_scenario):
-                assert run_scenario("mp_logging", {METHOD!r}).returncode == 1
+                assert run_scenario("mp_logging", {METHOD!r}, variant="document").returncode == 1
             """
         )
         pytester.makepyfile(hanging_test(pid_file, f"@pytest.mark.timeout({timeout})") + failing)

@@ -59,7 +59,7 @@ def child_exit(r: RunResult) -> int:
 @pytest.mark.claim("GUARD-01")
 def test_unguarded_program_child_exit_code(run_scenario, start_method, observe):
     """Without the guard the child fails (exit code 1) under spawn and forkserver and succeeds under fork."""
-    r = run_scenario("main_guard_missing", start_method)
+    r = run_scenario("main_guard_missing", start_method, variant="unguarded")
     assert r.returncode == 0
     assert r.stdout_lines[-1] == f"Process-1 exitcode : {child_exit(r)}"
     observe(child_exit(r))
@@ -68,7 +68,7 @@ def test_unguarded_program_child_exit_code(run_scenario, start_method, observe):
 @pytest.mark.claim("GUARD-01")
 def test_unguarded_child_reruns_the_top_level(run_scenario, start_method, observe):
     """Under spawn and forkserver the child re-runs the unguarded top level (as __mp_main__); fork does not."""
-    r = run_scenario("main_guard_missing", start_method)
+    r = run_scenario("main_guard_missing", start_method, variant="unguarded")
     assert r.trace.named("recursion-stopped") == []
     assert top_levels(r) == expected_top_levels(observe)
     # A child that re-ran the top level reached the program's own start-up code, and its target never ran.
@@ -80,7 +80,7 @@ def test_unguarded_child_reruns_the_top_level(run_scenario, start_method, observ
 @pytest.mark.claim("GUARD-01")
 def test_unguarded_child_refuses_with_bootstrapping_error(run_scenario, start_method, observe):
     """The re-run's start() raises RuntimeError with the "bootstrapping phase" text of the interpreter's version."""
-    r = run_scenario("main_guard_missing", start_method)
+    r = run_scenario("main_guard_missing", start_method, variant="unguarded")
     refused = r.trace.named("start-refused")
     if observe.expect(MAIN_MODULE_IN_CHILD) is None:  # nothing re-runs the top level
         assert refused == []
@@ -100,7 +100,7 @@ def test_unguarded_child_refuses_with_bootstrapping_error(run_scenario, start_me
 @pytest.mark.claim("GUARD-02")
 def test_guarded_program_child_runs_target(run_scenario, start_method, observe):
     """With the guard the child runs its target and exits with 0 under every start method."""
-    r = run_scenario("main_guard", start_method)
+    r = run_scenario("main_guard", start_method, variant="guarded")
     assert r.returncode == 0
     assert [e.process for e in r.trace.named("target-runs")] == ["Process-1"]
     assert "RuntimeError" not in r.stderr
@@ -110,7 +110,7 @@ def test_guarded_program_child_runs_target(run_scenario, start_method, observe):
 @pytest.mark.claim("GUARD-02")
 def test_guarded_block_runs_in_the_parent_only(run_scenario, start_method, observe):
     """Spawned children import the main module as __mp_main__, so the guarded block runs only in the parent."""
-    r = run_scenario("main_guard", start_method)
+    r = run_scenario("main_guard", start_method, variant="guarded")
     assert top_levels(r) == expected_top_levels(observe)
     assert [e.process for e in r.trace.named("scenario-start")] == ["MainProcess"]
 
@@ -118,7 +118,7 @@ def test_guarded_block_runs_in_the_parent_only(run_scenario, start_method, obser
 @pytest.mark.claim("GUARD-03")
 def test_start_method_used_when_none_is_chosen(run_scenario, target, observe):
     """Without --start-method the program runs with its platform's and version's default."""
-    r = run_scenario("main_guard", start_method="")
+    r = run_scenario("main_guard", start_method="", variant="guarded")
     assert r.trace.one("child-exit", "MainProcess")["exitcode"] == 0
     observe(r.trace.one("scenario-start", "MainProcess")["start_method"])
 

@@ -38,7 +38,7 @@ def lifecycle(result: RunResult, process: str) -> list[str]:
 @pytest.mark.claim("LOG-01")
 def test_log_records_are_written_to_stderr_only(run_scenario, start_method, observe):
     """log_to_stderr() sends the records to stderr; stdout has only the program's prints."""
-    r = run_scenario("mp_logging", start_method)
+    r = run_scenario("mp_logging", start_method, variant="document")
     assert r.returncode == 0
     assert "[INFO/MainProcess] process shutting down" in r.stderr.splitlines()
     assert sorted(r.stdout_lines) == [f"count : {i}" for i in range(5)]
@@ -50,7 +50,7 @@ def test_log_records_are_written_to_stderr_only(run_scenario, start_method, obse
 @pytest.mark.claim("LOG-02")
 def test_format_uses_slash_not_backslash(run_scenario, start_method, observe):
     """The level and the process name are separated by '/', the message by a space."""
-    r = run_scenario("mp_logging", start_method)
+    r = run_scenario("mp_logging", start_method, variant="document")
     fmt = r.trace.one("parent-logger")["after"]["handlers"][0]["format"]
     assert fmt == FORMAT
     lines = r.stderr.splitlines()
@@ -63,7 +63,7 @@ def test_format_uses_slash_not_backslash(run_scenario, start_method, observe):
 @pytest.mark.claim("LOG-03")
 def test_get_logger_is_the_configured_multiprocessing_logger(run_scenario, start_method, observe):
     """get_logger() has no level or handler of its own until configured; log_to_stderr() returns it."""
-    r = run_scenario("mp_logging", start_method)
+    r = run_scenario("mp_logging", start_method, variant="document")
     state = r.trace.one("parent-logger")
     assert state["before"] == {
         "name": "multiprocessing",
@@ -92,7 +92,7 @@ def test_get_logger_in_this_process_does_not_propagate(mp_log_capture):
 @pytest.mark.claim("LOG-04")
 def test_each_child_logs_its_lifecycle_in_order(run_scenario, start_method, observe):
     """Each child logs run, shutdown, two finalizer lines and exit code 0, in the version's order."""
-    r = run_scenario("mp_logging", start_method)
+    r = run_scenario("mp_logging", start_method, variant="document")
     for child in CHILDREN:
         observe(lifecycle(r, child))
 
@@ -121,7 +121,7 @@ def test_parent_joins_children_at_exit_without_join_call(run_scenario, start_met
 @pytest.mark.claim("LOG-07")
 def test_default_names_count_from_one_in_creation_order(run_scenario, start_method, observe):
     """Unnamed processes are Process-1 .. Process-5 in creation order, inside and outside the child."""
-    r = run_scenario("mp_logging", start_method)
+    r = run_scenario("mp_logging", start_method, variant="document")
     names = [e["name"] for e in r.trace.named("started")]
     assert {e["count"]: e.process for e in r.trace.named("count")} == dict(enumerate(names))
     assert sorted(p for p in r.log.processes() if p != "MainProcess") == sorted(names)
@@ -131,7 +131,7 @@ def test_default_names_count_from_one_in_creation_order(run_scenario, start_meth
 @pytest.mark.claim("LOG-07")
 def test_names_through_a_context_carry_its_class_name(run_scenario, start_method, observe):
     """A context's Process class names its children after itself: SpawnProcess-1, ForkProcess-1, ..."""
-    r = run_scenario("mp_logging", start_method, via="context")
+    r = run_scenario("mp_logging", start_method, variant="document", via="context")
     names = [e["name"] for e in r.trace.named("started")]
     assert sorted(e.process for e in r.trace.named("count")) == sorted(names)
     observe(names, condition=VIA_CONTEXT)
@@ -149,7 +149,7 @@ def test_completion_order_need_not_follow_start_order(run_scenario, start_method
 @pytest.mark.claim("LOG-09")
 def test_children_inherit_log_to_stderr_and_level(run_scenario, start_method, observe):
     """Every child has one stderr handler and the parent's DEBUG level, and logs its lines."""
-    r = run_scenario("mp_logging", start_method)
+    r = run_scenario("mp_logging", start_method, variant="document")
     loggers = {e.process: e["logger"] for e in r.trace.named("child-logger")}
     assert sorted(loggers) == CHILDREN
     for child, logger in loggers.items():
@@ -160,7 +160,7 @@ def test_children_inherit_log_to_stderr_and_level(run_scenario, start_method, ob
 @pytest.mark.claim("LOG-09")
 def test_hand_made_handlers_reach_forked_children_only(run_scenario, start_method, observe):
     """Beside the claim: a handler added by hand is copied by fork but not re-created under spawn or forkserver."""
-    r = run_scenario("mp_logging", start_method, setup="handler", level="INFO")
+    r = run_scenario("mp_logging", start_method, variant="document", setup="handler", level="INFO")
     expected = observe.expect(HAND_MADE_HANDLERS_IN_CHILD)
     assert [len(e["logger"]["handlers"]) for e in r.trace.named("child-logger")] == [expected] * 5
     runs_logged = [rec.process for rec in r.log if rec.process in CHILDREN and rec.message == RUN]
@@ -172,8 +172,8 @@ def test_hand_made_handlers_reach_forked_children_only(run_scenario, start_metho
 @pytest.mark.claim("LOG-10")
 def test_info_level_hides_the_debug_finalizer_lines(run_scenario, start_method, observe):
     """At INFO the DEBUG finalizer lines vanish; the INFO lines stay."""
-    info = run_scenario("mp_logging", start_method, level="INFO")
-    debug = run_scenario("mp_logging", start_method)  # DEBUG is the default
+    info = run_scenario("mp_logging", start_method, variant="document", level="INFO")
+    debug = run_scenario("mp_logging", start_method, variant="document")  # DEBUG is the default
     assert info.log.at("DEBUG").records == ()
     assert [r for r in info.log if r.message in (FINALIZERS_ALL, FINALIZERS_REST)] == []
     assert SHUTTING_DOWN in info.log.messages("MainProcess")

@@ -18,9 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from harness.claims.model import NO_METHOD, Claim
-from harness.verdicts.observe import Observation, Use
+
+if TYPE_CHECKING:  # observe imports pytest: the matrix is read without it (python -m harness LOG-04)
+    from harness.verdicts.observe import Observation, Use
 
 HOLDS, CAVEAT, DOES_NOT_HOLD = "holds", "holds with a caveat", "does not hold"
 
