@@ -81,9 +81,7 @@ def test_log_04_has_every_part(capsys: pytest.CaptureFixture[str], tmp_path: Pat
         f"  [1] {reason}",
     ):
         assert line in lines
-    assert any(
-        line.startswith("  log-child-exit-lines-swapped (behaviour, mutants/logging_mutants.py): ") for line in lines
-    )
+    assert any(line.startswith("  log-child-exit-lines-swapped (behaviour, mutants/mp_logging.py): ") for line in lines)
 
 
 def test_exit_10_shows_each_variation_where_and_why(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -109,7 +107,7 @@ def test_exit_10_shows_each_variation_where_and_why(capsys: pytest.CaptureFixtur
         f"  [1] {wine}",
     ):
         assert line in lines
-    assert any(line.startswith("  exitcode-set-at-terminate (behaviour, mutants/exit_mutants.py): ") for line in lines)
+    assert any(line.startswith("  exitcode-set-at-terminate (behaviour, mutants/process_exit.py): ") for line in lines)
 
 
 def test_the_notes_cited_lines_come_from_the_readers_copy(

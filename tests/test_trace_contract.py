@@ -74,7 +74,7 @@ def test_run_main_refuses_a_declaration_that_misses_or_invents_a_variant(events)
     with pytest.raises(
         ValueError, match=r"^declare the events of every variant, and only of those: declared, forgotten$"
     ):
-        run_main("doc", variants, events, argv=["--variant", "declared"])
+        run_main("doc", variants, events, default="declared", argv=["--variant", "declared"])
     assert ran == []
 
 
@@ -82,7 +82,7 @@ def test_run_main_refuses_a_declaration_that_misses_or_invents_a_variant(events)
 def test_run_main_declares_the_variants_events_with_the_reserved_ones():
     """What emit() holds the variant and its children (who inherit it) to."""
     seen = []
-    run_main("doc", {"only": lambda args: seen.append(os.environ[EVENTS_ENV])}, {"only": ("counted",)}, argv=[])
+    run_main("doc", {"only": lambda args: seen.append(os.environ[EVENTS_ENV])}, {"only": ("counted",)}, "only", argv=[])
     assert seen == ["counted,scenario-start,wait-timeout"]
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from harness.claims import note
 from harness.claims.model import AS_NOTED, EQUAL, NO_METHOD, Claim, NoteFact, Variation
 from harness.commands.claim_sources import ClaimTest, claim_tests, mutants_naming, scenario_variants
+from harness.project import MATRIX_JSON
 from harness.selfcheck import prediction_mutants
 from harness.verdicts import matrix
 from harness.verdicts.cells import MARK
@@ -160,7 +161,7 @@ def mutant_lines(claim: Claim, root: Path) -> list[str]:
 
 def cell_lines(claim: Claim, option: Path | None, root: Path) -> list[str]:
     """The claim's cells in the matrix ``--matrix`` names, else in the one a plain ``pytest`` writes."""
-    path = option or root / "reports" / "matrix.json"
+    path = option or root / MATRIX_JSON
     if not path.exists():
         command = f"pytest --claim {claim.id}" + (f" --matrix-json={path}" if option else "")
         return [*heading("Cells of the last run"), f"{INDENT}no matrix at {path}: `{command}` makes one"]

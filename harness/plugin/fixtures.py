@@ -37,7 +37,9 @@ ScenarioRunner = Callable[..., RunResult]
 def run_scenario(
     request: pytest.FixtureRequest, run_cache: RunCache, target: Target, repetition: int
 ) -> ScenarioRunner:
-    """``run_scenario(name, start_method, variant=..., python_flags=(), python=None, **params)``.
+    """``run_scenario(name, start_method, variant=NAME, python_flags=(), python=None, **params)``.
+
+    The variant is always named, so a reader of the test sees which program it runs.
 
     ``python`` is the interpreter that runs the scenario (default: the test's target);
     ``start_method=""`` leaves the choice to the interpreter's default.
@@ -53,7 +55,8 @@ def run_scenario(
     def run(
         scenario: str,
         start_method: str,
-        variant: str | None = None,
+        *,
+        variant: str,
         python_flags: tuple[str, ...] = (),
         python: str | None = None,
         **params: Any,

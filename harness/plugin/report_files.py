@@ -14,6 +14,7 @@ import pytest
 
 from harness.pages import files, note_page
 from harness.plugin.keys import RESULTS, THE_NOTE
+from harness.project import MATRIX_JSON
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-html and junitxml open their files
@@ -51,7 +52,7 @@ def report_paths(config: pytest.Config) -> list[Path]:
 def matrix_path(config: pytest.Config) -> Path:
     option: str | None = config.getoption("matrix_json")
     # A relative --matrix-json is taken from where pytest was started, as --html is.
-    return config.invocation_params.dir / option if option else config.rootpath / "reports" / "matrix.json"
+    return config.invocation_params.dir / option if option else config.rootpath / MATRIX_JSON
 
 
 def note_page_path(matrix_json: Path) -> Path:
