@@ -16,6 +16,7 @@ from collections import Counter
 
 import pytest
 
+from harness.claims.catalogue.mp_logging import EXIT_0, EXITING, JOIN, RUN, TERMINATE
 from harness.pages.timeline import render_svg
 from harness.project import PROJECT_ROOT
 from harness.running.cache import RunCache
@@ -107,7 +108,7 @@ def test_daemon_terminated_at_parent_exit_is_drawn_red_with_its_exit_code(daemon
     assert terminated.get("data-exitcode") == "-15"
     assert "signal" in classes(terminated)
     assert "terminated -15" in texts(daemon)
-    assert "[INFO/MainProcess] calling terminate() for daemon Process-1" in tooltips(terminated)
+    assert f"[INFO/MainProcess] {TERMINATE}Process-1" in tooltips(terminated)
     # Placed at the parent's terminate() line: both come from the same stamp.
     (terminate,) = with_class(main, "marker", "terminate")
     assert centre(terminated) == pytest.approx(centre(terminate), abs=0.2)
@@ -121,9 +122,9 @@ def test_daemon_terminated_at_parent_exit_is_drawn_red_with_its_exit_code(daemon
 
     (plain_end,) = with_class(plain, "marker", "end")
     assert plain_end.get("data-exitcode") == "0"
-    assert "[INFO/Process-2] process exiting with exitcode 0" in tooltips(plain_end)
-    assert "[INFO/MainProcess] calling join() for process Process-2" in tooltips(main)
-    assert "[INFO/Process-1] child process calling self.run()" in tooltips(daemon)
+    assert f"[INFO/Process-2] {EXIT_0}" in tooltips(plain_end)
+    assert f"[INFO/MainProcess] {JOIN}Process-2" in tooltips(main)
+    assert f"[INFO/Process-1] {RUN}" in tooltips(daemon)
     assert any(line.startswith("[MainProcess] exit-status ") and '"exitcode": -15' in line for line in tooltips(main))
 
 
@@ -136,9 +137,9 @@ def test_gated_spawn_shows_every_child_in_start_order_and_each_exit(gated_spawn)
     for name in children:
         (end,) = with_class(found[name], "marker", "end")
         assert end.get("data-exitcode") == "0"
-        assert f"[INFO/{name}] process exiting with exitcode 0" in tooltips(end)
-        assert f"[INFO/MainProcess] calling join() for process {name}" in tooltips(found["MainProcess"])
-        assert f"[INFO/{name}] child process calling self.run()" in tooltips(found[name])
+        assert f"[INFO/{name}] {EXIT_0}" in tooltips(end)
+        assert f"[INFO/MainProcess] {JOIN}{name}" in tooltips(found["MainProcess"])
+        assert f"[INFO/{name}] {RUN}" in tooltips(found[name])
         assert with_class(found[name], "marker", "start")
     assert "exit 0" in texts(found["MainProcess"])
     # Every log line is in its process's lane, in a tick of its own or a merged one; a merged
@@ -159,10 +160,10 @@ def hand_made(**changes: object) -> RunResult:
          "data": {"name": "Process-1", "exitcode": -9}},
     ]  # fmt: skip
     stderr = [
-        "[INFO/Process-1] child process calling self.run()",
+        f"[INFO/Process-1] {RUN}",
         "a traceback line \x01 that is not a log record",
-        "[INFO/MainProcess] calling terminate() for daemon Process-1",
-        "[INFO/worker<&>] process exiting with exitcode 3",
+        f"[INFO/MainProcess] {TERMINATE}Process-1",
+        f"[INFO/worker<&>] {EXITING}3",
     ]
     fields: dict[str, object] = {
         "spec": RunSpec("daemon", "fork", "lifetime"),

@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.claims.catalogue import mp_logging
 from harness.running.runner import RunResult
 
 WIDTH = 900
@@ -47,9 +48,10 @@ MAX_TOOLTIP_LINES = 8
 MAX_TOOLTIP_CHARS = 300
 CHAR_PX = 5.6  # approximate width of a 9 px label character
 
-TERMINATE = re.compile(r"^calling terminate\(\) for daemon (?P<name>.+)$")
-JOIN = re.compile(r"^calling join\(\) for process (?P<name>.+)$")
-EXITING = re.compile(r"^process exiting with exitcode (?P<code>-?\d+)$")
+# multiprocessing's log messages, as the catalogue has them, followed by what they name.
+TERMINATE = re.compile(re.escape(mp_logging.TERMINATE) + r"(?P<name>.+)$")
+JOIN = re.compile(re.escape(mp_logging.JOIN) + r"(?P<name>.+)$")
+EXITING = re.compile(re.escape(mp_logging.EXITING) + r"(?P<code>-?\d+)$")
 SYNC = re.compile(r"(^|-)(set|clear|wait|waiting|release|released|join|joined|joining|send|sent|recv|put|get|got)($|-)")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
