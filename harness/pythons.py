@@ -1,4 +1,4 @@
-"""The Pythons the project supports, and where pyenv keeps them.
+"""The Pythons the project supports, how it names them, and where pyenv keeps them.
 
 Two facts, each stated once here:
 
@@ -20,6 +20,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Tuple
 
@@ -45,6 +47,18 @@ CPYTHON_HOSTS = cpython_from(OLDEST_HOST)
 def dotted(version: tuple[int, ...]) -> str:
     """(3, 8) -> "3.8"."""
     return ".".join(map(str, version))
+
+
+def interpreter_label(implementation: str, version: Sequence[int]) -> str:
+    """An interpreter as the matrix's columns, the test ids and the verdict summaries name it:
+    ``cpython3.13``, ``pypy3.9``."""
+    return f"{implementation}{version[0]}.{version[1]}"
+
+
+def system_prefixed(name: str, platform: str) -> str:
+    """``name`` (an implementation or a label) of a build for another system than pytest's,
+    prefixed with that system: ``win32-cpython3.13``."""
+    return name if platform == sys.platform else f"{platform}-{name}"
 
 
 def listable(folder: Path) -> bool:

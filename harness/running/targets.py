@@ -20,7 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from harness.claims.model import AS_NOTED_CONDITION, NO_STDLIB_ASSERTS, UNDER_WINE, Point
-from harness.pythons import OLDEST_TARGET, command_output, dotted, listable, pyenv_root
+from harness.pythons import (
+    OLDEST_TARGET,
+    command_output,
+    dotted,
+    interpreter_label,
+    listable,
+    pyenv_root,
+    system_prefixed,
+)
 from harness.running import wine
 from harness.running.runner import DROPPED_VARIABLES
 
@@ -73,7 +81,7 @@ class Target:
         """The target's column in the verdict matrix, unique across machines: ``linux/cpython3.13``,
         ``win32 (Wine 8.0)/cpython3.13`` (kept apart from a real Windows' ``win32/cpython3.13``)."""
         under = f" ({self.emulator})" if self.emulator else ""
-        return f"{self.platform}{under}/{self.implementation}{self.version[0]}.{self.version[1]}"
+        return f"{self.platform}{under}/{interpreter_label(self.implementation, self.version)}"
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -98,8 +106,7 @@ class Target:
     def label(self) -> str:
         """Short, unique per minor version and system: ``cpython3.8``, ``pypy3.9``; a build for
         another system than pytest's is prefixed with it: ``win32-cpython3.13``."""
-        name = f"{self.implementation}{self.version[0]}.{self.version[1]}"
-        return name if self.platform == sys.platform else f"{self.platform}-{name}"
+        return system_prefixed(interpreter_label(self.implementation, self.version), self.platform)
 
     @property
     def description(self) -> str:
