@@ -38,10 +38,11 @@ from pathlib import Path
 from harness.claims import note
 from harness.claims.catalogue import CLAIMS, EXPECTATIONS, PREDICTION_MUTANT_ENV
 from harness.claims.model import ALL_START_METHODS, AS_NOTED_CONDITION, NO_METHOD, Point, readers_points
-from harness.project import PROJECT_ROOT
+from harness.project import PROJECT_ROOT, IsolatedRun
 from harness.pythons import dotted
 from harness.running.targets import Target, TargetError, discover
 from harness.selfcheck import prediction_mutants
+from mutants import MUTANT_ENV  # the self-check runs in a checkout, where mutants/ is
 
 INJECT = PROJECT_ROOT / "mutants" / "_inject"
 CANARY = "canary"
@@ -110,24 +111,20 @@ def _selection(claims: Iterable[str]) -> list[str]:
 
 def run_job(job: Job, work: Path, pytest_args: list[str]) -> Outcome:
     tag = job.name.replace("/", "_").strip("()")
-    env = {k: v for k, v in os.environ.items() if k not in ("MPSPEC_MUTANT", PREDICTION_MUTANT_ENV)}
+    env = {k: v for k, v in os.environ.items() if k not in (MUTANT_ENV, PREDICTION_MUTANT_ENV)}
     env.update(dict(job.env))
-    if "MPSPEC_MUTANT" in env:
+    if MUTANT_ENV in env:
         env["PYTHONPATH"] = os.pathsep.join([str(INJECT), str(PROJECT_ROOT), env.get("PYTHONPATH", "")]).rstrip(
             os.pathsep
         )
-    matrix_json = work / f"{tag}.json"
+    isolated = IsolatedRun(work, tag)
+    matrix_json = isolated.matrix_json
     argv = [
         sys.executable,
         "-m",
         "pytest",
         "-q",
-        "-p",
-        "no:cacheprovider",
-        f"--html={work / tag}.html",
-        f"--junitxml={work / tag}.xml",
-        f"--matrix-json={matrix_json}",
-        f"--basetemp={work / tag}.tmp",
+        *isolated.args(),
         *([] if job.parallel else ["-n", "0"]),
         *pytest_args,
         *job.args,  # after the shared arguments, so a note mutant's --note wins
@@ -301,7 +298,9 @@ def check(names: list[str], pytest_args: list[str], workers: int, note_option: s
         work = Path(tmp)
         print(f"interpreters here: {', '.join(t.label for t in targets)}; pytest runs {workers} at a time", flush=True)
         outcomes = run_jobs([Job("(baseline)", "baseline", parallel=True)], work, pytest_args, 1)
-        plans = plan_predictions(targets, _users(work / "baseline.json"), None if everything else set(names))
+        plans = plan_predictions(
+            targets, _users(IsolatedRun(work, "baseline").matrix_json), None if everything else set(names)
+        )
         elsewhere = [p.job for p in plans if p.job is not None and p.mutant.kind != "verdict"]
         if elsewhere:
             # The prediction mutants run on other interpreters: there, too, the runs must be green without one.
@@ -311,9 +310,9 @@ def check(names: list[str], pytest_args: list[str], workers: int, note_option: s
             outcomes += run_jobs([Job(name, "baseline", claims, args=pythons, parallel=True)], work, pytest_args, 1)
         if any(o.killed for o in outcomes):
             problems.append("a baseline is not green")
-        jobs = [Job(CANARY, "canary", env=(("MPSPEC_MUTANT", CANARY),), args=("-k", "LOG-01"))]
+        jobs = [Job(CANARY, "canary", env=((MUTANT_ENV, CANARY),), args=("-k", "LOG-01"))]
         jobs += [
-            Job(n, "behaviour", claims, (("MPSPEC_MUTANT", n),), ("--claim-failfast",))
+            Job(n, "behaviour", claims, ((MUTANT_ENV, n),), ("--claim-failfast",))
             for n, (claims, _) in behaviour.items()
             if n != CANARY and (everything or n in names)
         ]
