@@ -35,6 +35,10 @@ EXIT_GRACE = 1.0  # seconds a process that closed its output gets to finish exit
 # Every process of a run inherits it, with a value unique to the run: it finds a process
 # that left the run's tree and process group (os.setsid(), or an orphan on Windows).
 RUN_TAG = "MPSPEC_RUN"
+# mutants.MUTANT_ENV, which must reach every target of the mutation self-check.  Not imported:
+# mutants/ is not packaged (pyproject.toml), and an installed harness runs scenarios without it;
+# tests/test_environment.py holds the two together.
+MUTANT_ENV = "MPSPEC_MUTANT"
 
 
 class HarnessError(Exception):
@@ -188,12 +192,12 @@ DROPPED_VARIABLES = (
 
 def scenario_environment(tmp: Path, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
     """What a scenario run inherits: ``environ`` without DROPPED_VARIABLES and the
-    scenarios' own MPSPEC_* variables (the mutation self-check's MPSPEC_MUTANT must
+    scenarios' own MPSPEC_* variables (the mutation self-check's MUTANT_ENV must
     reach every target), with UTF-8 output and ``tmp`` as the temporary folder."""
     env = {
         k: v
         for k, v in environ.items()
-        if k not in DROPPED_VARIABLES and (not k.startswith("MPSPEC_") or k == "MPSPEC_MUTANT")
+        if k not in DROPPED_VARIABLES and (not k.startswith("MPSPEC_") or k == MUTANT_ENV)
     }
     # The harness decodes the output as UTF-8, whatever the console's code page (cp949).
     env["PYTHONIOENCODING"] = "utf-8"
