@@ -19,8 +19,9 @@ import pytest
 from harness.claims.catalogue.mp_logging import EXIT_0, EXITING, JOIN, RUN, TERMINATE
 from harness.pages.timeline import render_svg
 from harness.project import PROJECT_ROOT
+from harness.running import cache as cache_module
 from harness.running.cache import RunCache
-from harness.running.runner import RunResult, RunSpec, line_times
+from harness.running.runner import RunResult, RunSpec, StoredRunError, line_times
 
 pytestmark = pytest.mark.meta
 
@@ -202,19 +203,26 @@ def test_hand_made_run_orders_lanes_by_first_sign_and_escapes_text():
     assert "url(" not in svg
 
 
-def test_runs_stored_before_time_stamps_still_load_and_draw():
+def test_a_run_stored_before_time_stamps_is_run_again(tmp_path, monkeypatch):
+    """A stored run is read back as it was; one an earlier harness stored, without the time stamps
+    of its lines or of its trace, is refused, and the cache runs it again."""
+    assert RunResult.from_json(hand_made().to_json()) == hand_made()
     stored = json.loads(hand_made().to_json())
-    assert stored["started_at"] == 100.0
-    assert RunResult.from_json(json.dumps(stored)).stderr_times == hand_made().stderr_times
-    for key in ("started_at", "stdout_times", "stderr_times"):
-        del stored[key]
     untimed = [{k: v for k, v in json.loads(line).items() if k != "t"} for line in stored["trace_text"].splitlines()]
-    stored["trace_text"] = "".join(json.dumps(event) + "\n" for event in untimed)
-    old = RunResult.from_json(json.dumps(stored))
-    assert old.stderr_times == ()
-    assert [e.t for e in old.trace] == [None, None, None]
-    found = lanes(parse(render_svg(old)))
-    assert list(found) == ["MainProcess", "worker<&>", "Process-1"]  # trace first, then the log
+    for old in (
+        {k: v for k, v in stored.items() if k not in ("started_at", "stdout_times", "stderr_times")},
+        {**stored, "trace_text": "".join(json.dumps(event) + "\n" for event in untimed)},
+    ):
+        with pytest.raises(StoredRunError):
+            RunResult.from_json(json.dumps(old))
+    cache = RunCache(tmp_path)
+    spec = hand_made().spec
+    cache.file(spec).write_text(json.dumps(old), encoding="utf-8")
+    made = []
+    monkeypatch.setattr(cache_module, "run", lambda spec, on_interrupt=None: made.append(spec) or hand_made())
+    assert cache.get(spec) == hand_made()
+    assert made == [spec]
+    assert RunResult.from_json(cache.file(spec).read_text(encoding="utf-8")) == hand_made()
 
 
 def test_line_stamps_follow_splitlines():
