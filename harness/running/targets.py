@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.claims.catalogue.daemon import ALREADY_STARTED
 from harness.claims.model import AS_NOTED_CONDITION, NO_STDLIB_ASSERTS, UNDER_WINE, Point
 from harness.pythons import (
     OLDEST_TARGET,
@@ -44,7 +45,7 @@ try:
     import multiprocessing, multiprocessing.process
     methods = multiprocessing.get_all_start_methods()
     setter = multiprocessing.process.BaseProcess.daemon.fset.__code__
-    asserts = "process has already started" in setter.co_consts
+    asserts = ALREADY_STARTED in setter.co_consts
 except Exception:
     methods, asserts = [], True
 emulator = ""
@@ -59,7 +60,7 @@ if sys.platform == "win32":
 print(json.dumps({"implementation": platform.python_implementation().lower(),
                   "version": list(sys.version_info[:3]), "start_methods": methods, "platform": sys.platform,
                   "emulator": emulator, "stdlib_asserts": asserts}))
-"""
+""".replace("ALREADY_STARTED", repr(ALREADY_STARTED))
 
 
 class TargetError(Exception):
