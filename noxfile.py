@@ -15,13 +15,18 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import nox
 
-PYTHONS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15"]
+# nox runs this file from its folder, which only `python -m nox` puts on sys.path.
+HERE = str(Path(__file__).resolve().parent)
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+from harness.pythons import CPYTHON_HOSTS, dotted, pyenv_root  # noqa: E402  (standard library only)
+
+PYTHONS = [dotted(minor) for minor in CPYTHON_HOSTS]
 OLDEST = PYTHONS[0]
 # A claim per section: enough to prove the harness runs on the oldest host, in seconds.
 OLDEST_CLAIMS = ("LOG-04", "DAEMON-02", "EXIT-02", "EVENT-01", "COMM-08", "GUARD-02")
@@ -30,17 +35,6 @@ OLDEST_CLAIMS = ("LOG-04", "DAEMON-02", "EXIT-02", "EVENT-01", "COMM-08", "GUARD
 nox.options.default_venv_backend = "venv"
 # A missing interpreter skips its session (fails under CI=true); nox never downloads one.
 nox.options.download_python = "never"
-
-
-def _pyenv_root() -> Path | None:
-    root = os.environ.get("PYENV_ROOT")
-    if not root:
-        try:
-            root = subprocess.run(["pyenv", "root"], capture_output=True, text=True, timeout=30).stdout.strip()
-        except (OSError, subprocess.TimeoutExpired):
-            root = ""
-    path = Path(root) if root else Path.home() / ".pyenv"
-    return path if (path / "versions").is_dir() else None
 
 
 def _version_key(path: Path) -> tuple[bool, tuple[int, ...], bool]:
@@ -58,7 +52,7 @@ def _version_key(path: Path) -> tuple[bool, tuple[int, ...], bool]:
 def _add_pyenv_versions_to_path() -> None:
     """Put every pyenv version's bin directory on PATH, ahead of pyenv's shims:
     a shim refuses `python3.8` unless 3.8 is the active version, the real binary does not."""
-    root = _pyenv_root()
+    root = pyenv_root()
     if root is None or os.name == "nt":
         return
     dirs = sorted((root / "versions").glob("*/bin"), key=_version_key, reverse=True)

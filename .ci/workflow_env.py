@@ -21,9 +21,12 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import NoReturn
 
-WORKFLOW = Path(__file__).resolve().parent.parent / ".github" / "workflows" / "ci.yml"
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from harness.console import OneLineParser  # noqa: E402  (standard library only)
+
+WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
 KEY = re.compile(r"""(?P<key>[A-Za-z_][\w.-]*|"[^"]*"|'[^']*')\s*:(?:\s+(?P<value>.*))?$""")
 DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"\s*(?:#.*)?$')
 SINGLE = re.compile(r"'((?:[^']|'')*)'\s*(?:#.*)?$")
@@ -103,16 +106,10 @@ def job_env(text: str, job: str) -> dict[str, str]:
     return {**found[("env",)], **found[("jobs", job, "env")]}
 
 
-class Parser(argparse.ArgumentParser):
-    """argparse with one-line errors (exit status 2)."""
-
-    def error(self, message: str) -> NoReturn:
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
-        raise SystemExit(2)
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = Parser(prog="workflow_env.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = OneLineParser(
+        prog="workflow_env.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--workflow", type=Path, default=WORKFLOW, help="the workflow file (default: %(default)s)")
     parser.add_argument("--job", default="tests", help="the job whose env is added (default: %(default)s)")
     parser.add_argument("--print", action="store_true", help="print the variables instead of running a command")

@@ -16,7 +16,9 @@ from scenarios._trace import EVENTS_ENV, RESERVED_EVENTS, TRACE_ENV, WAIT_LIMIT,
 
 
 class _OneLineParser(argparse.ArgumentParser):
-    """Bad input gets one line on stderr and exit status 2, not a usage dump."""
+    """Bad input gets one line on stderr and exit status 2, not a usage dump.
+
+    harness.console.OneLineParser's twin: scenarios run on 3.6 and import nothing from the harness."""
 
     def error(self, message):
         self.exit(2, "%s: error: %s\n" % (self.prog, message))

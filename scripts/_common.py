@@ -1,4 +1,5 @@
-"""Helpers shared by the trust-check scripts (stdlib only, Linux /proc)."""
+"""Helpers shared by the trust-check scripts (the standard library and the harness's
+stdlib-only modules, Linux /proc)."""
 
 from __future__ import annotations
 
@@ -10,23 +11,20 @@ import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The scripts run as `python scripts/NAME.py`: the project root is on the path only once put there.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# For the scripts (explicit re-exports).
+from harness.console import OneLineParser as OneLineParser  # noqa: E402
+from harness.project import PROJECT_ROOT as PROJECT_ROOT  # noqa: E402
+from harness.project import IsolatedRun as IsolatedRun  # noqa: E402
+
 PYTHON = sys.executable
 # The runner passes its environment on to every scenario but for the variables it drops
 # (docs/TRACE.md: colour, warnings, python -O ..., MPSPEC_*),
 # and every multiprocessing child inherits it: a process carrying this variable
 # with our value belongs to the pytest run we started, even after it was orphaned.
 TOKEN_VAR = "TRUSTCHECK_RUN"
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse with one-line errors (exit status 2)."""
-
-    def error(self, message: str) -> NoReturn:
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
-        raise SystemExit(2)
 
 
 def non_negative_int(text: str) -> int:
@@ -37,16 +35,6 @@ def non_negative_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must not be negative: {text}")
     return value
-
-
-def pytest_report_args(tmp: Path, tag: str) -> list[str]:
-    """Report paths of one run inside ``tmp`` (nothing written to reports/)."""
-    return [
-        f"--basetemp={tmp / f'bt-{tag}'}",
-        f"--html={tmp / f'report-{tag}.html'}",
-        f"--junitxml={tmp / f'junit-{tag}.xml'}",
-        f"--matrix-json={tmp / f'matrix-{tag}.json'}",
-    ]
 
 
 def run_env(token: str) -> dict[str, str]:

@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from _common import PROJECT_ROOT, PYTHON, Parser, non_negative_int, pytest_report_args
+from _common import PROJECT_ROOT, PYTHON, IsolatedRun, OneLineParser, non_negative_int
 
 TARGET_WALL = 15.0  # seconds, default run on 2 cores
 TARGET_CPU_RATIO = 2.0  # CPU time / launch floor
@@ -108,7 +108,7 @@ def pytest_runs(tmp: Path, label: str, count: int, extra: list[str]) -> list[Tim
     for i in range(count):
         tag = f"{label}-{i}"
         log = tmp / f"pytest-{tag}.log"
-        argv = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_report_args(tmp, tag), *extra]
+        argv = [PYTHON, "-m", "pytest", "-q", *IsolatedRun(tmp, tag).args(), *extra]
         t = timed(argv, log)
         status = "green" if t.returncode == 0 else f"FAILED (exit {t.returncode}; log {log})"
         print(f"  {label} run {i + 1}/{count}: wall {t.wall:6.1f} s  cpu {t.cpu:6.1f} s  {status}", flush=True)
@@ -215,7 +215,7 @@ def verdict(ok: bool) -> str:
 
 
 def main() -> int:
-    parser = Parser(prog="benchmark", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = OneLineParser(prog="benchmark", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=non_negative_int, default=3, help="default runs to time (>= 1; default 3)")
     parser.add_argument(
         "--matrix-runs", type=non_negative_int, default=1, help="runs of the full matrix (--python all); 0 skips it"
@@ -267,7 +267,7 @@ def report(runs: int, matrix_runs: int, tmp: Path) -> int:
     else:
         print("(b) full matrix: skipped (--matrix-runs 0)")
 
-    cache = load_runs(tmp / f"bt-default-{runs - 1}")
+    cache = load_runs(IsolatedRun(tmp, f"default-{runs - 1}").basetemp)
     children = [launches(r) for r in cache]
     print(f"(c) process launches of the last default run (from {len(cache)} cached scenario runs)")
     print(f"    scenario parents {len(cache)}   children {sum(children)}   total {len(cache) + sum(children)}")
@@ -320,8 +320,7 @@ def report(runs: int, matrix_runs: int, tmp: Path) -> int:
 def windows_column(runs: int, tmp: Path) -> int:
     """(f) The newest Windows build's column under Wine against the Linux spawn column of the
     same minor version, run in turns, so one run of this script gives the ratio."""
-    sys.path.insert(0, str(PROJECT_ROOT))
-    from harness.running import wine
+    from harness.running import wine  # needs the project's requirements; imported only here
 
     builds = wine.installed() if wine.wine_command() else {}
     if not runs or not builds:

@@ -32,12 +32,12 @@ from pathlib import Path
 from _common import (
     PROJECT_ROOT,
     PYTHON,
-    Parser,
+    IsolatedRun,
+    OneLineParser,
     Proc,
     carrying_token,
     group_members,
     is_scenario,
-    pytest_report_args,
     run_env,
 )
 
@@ -85,7 +85,7 @@ def report(case: str, returncode: int, left: list[Proc], expected: str, extra: s
 def pytest(args: list[str], token: str, cwd: Path, log: Path) -> int:
     with log.open("wb") as out:
         return subprocess.run(
-            [PYTHON, "-m", "pytest", "-p", "no:cacheprovider", *args],
+            [PYTHON, "-m", "pytest", *args],
             cwd=cwd,
             env=run_env(token),
             stdin=subprocess.DEVNULL,
@@ -98,7 +98,7 @@ def pytest(args: list[str], token: str, cwd: Path, log: Path) -> int:
 def case_passing(tmp: Path) -> bool:
     token = f"hygiene-{os.getpid()}-pass"
     rc = pytest(
-        ["-q", *pytest_report_args(tmp, "pass"), "-k", "DAEMON-02 and fork"], token, PROJECT_ROOT, tmp / "pass.log"
+        ["-q", *IsolatedRun(tmp, "pass").args(), "-k", "DAEMON-02 and fork"], token, PROJECT_ROOT, tmp / "pass.log"
     )
     return report("(i) passing run", rc, carrying_token(token), "0 = passed")
 
@@ -113,14 +113,14 @@ def inner_folder(tmp: Path, pid_file: Path) -> Path:
 
 def case_failing(tmp: Path, inner: Path) -> bool:
     token = f"hygiene-{os.getpid()}-fail"
-    args = ["-q", "-n", "0", *pytest_report_args(tmp, "fail"), "test_inner.py::test_fails"]
+    args = ["-q", "-n", "0", *IsolatedRun(tmp, "fail").args(), "test_inner.py::test_fails"]
     rc = pytest(args, token, inner, tmp / "fail.log")
     return report("(ii) failing test", rc, carrying_token(token), "1 = a test failed")
 
 
 def case_timeout(tmp: Path, inner: Path, pid_file: Path) -> bool:
     token = f"hygiene-{os.getpid()}-timeout"
-    args = ["-q", "-n", "0", "--timeout=1", *pytest_report_args(tmp, "timeout"), "test_inner.py::test_hangs"]
+    args = ["-q", "-n", "0", "--timeout=1", *IsolatedRun(tmp, "timeout").args(), "test_inner.py::test_hangs"]
     rc = pytest(args, token, inner, tmp / "timeout.log")
     pids = [int(x) for x in pid_file.read_text().split()] if pid_file.exists() else []
     survivors = [p for p in pids if alive(p)]
@@ -132,7 +132,7 @@ def case_timeout(tmp: Path, inner: Path, pid_file: Path) -> bool:
 
 def case_interrupt(tmp: Path) -> bool:
     token = f"hygiene-{os.getpid()}-sigint"
-    argv = [PYTHON, "-m", "pytest", "-n", "2", "-p", "no:cacheprovider", "-q", *pytest_report_args(tmp, "sigint")]
+    argv = [PYTHON, "-m", "pytest", "-n", "2", "-q", *IsolatedRun(tmp, "sigint").args()]
     argv += ["tests/test_daemon.py", "tests/test_mp_logging.py"]
     with (tmp / "sigint.log").open("wb") as out:
         proc = subprocess.Popen(
@@ -171,7 +171,7 @@ def case_interrupt(tmp: Path) -> bool:
 
 
 def main() -> int:
-    parser = Parser(prog="hygiene", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = OneLineParser(prog="hygiene", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, reports)")
     args = parser.parse_args()
     if not Path("/proc/self/environ").exists():

@@ -16,10 +16,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from _common import PROJECT_ROOT, Parser
+from _common import PROJECT_ROOT, OneLineParser
 
-sys.path.insert(0, str(PROJECT_ROOT))
-from harness.pages import browser  # noqa: E402  (the project root is on the path only now)
+from harness.pages import browser  # _common put the project root on the path
 
 ONE_LINE = 24  # px, as the browser tests have it
 FULL_PAGE_LIMIT = 16384  # px: Chromium paints no taller screenshot in one piece
@@ -32,7 +31,7 @@ MEASURE = """() => ({
 
 
 def main() -> int:
-    parser = Parser(prog="page_figures", description=__doc__.splitlines()[0])
+    parser = OneLineParser(prog="page_figures", description=__doc__.splitlines()[0])
     parser.add_argument("pages", nargs="+", type=Path, help="HTML pages (report, matrix, note)")
     parser.add_argument("--width", type=int, default=1600)
     parser.add_argument("--height", type=int, default=1000)

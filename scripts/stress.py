@@ -28,12 +28,12 @@ from types import FrameType
 from _common import (
     PROJECT_ROOT,
     PYTHON,
-    Parser,
+    IsolatedRun,
+    OneLineParser,
     carrying_token,
     junit_counts,
     kill_group,
     non_negative_int,
-    pytest_report_args,
     run_env,
 )
 
@@ -75,7 +75,8 @@ def stop_load(load: subprocess.Popen[bytes]) -> None:
 
 def one_run(index: int, seed: int | None, tmp: Path) -> bool:
     token = f"stress-{os.getpid()}-{index}"
-    argv = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_report_args(tmp, str(index))]
+    isolated = IsolatedRun(tmp, str(index))
+    argv = [PYTHON, "-m", "pytest", "-q", *isolated.args()]
     if seed is not None:
         argv += ["--shuffle", str(seed)]
     log = tmp / f"pytest-{index}.log"
@@ -94,7 +95,7 @@ def one_run(index: int, seed: int | None, tmp: Path) -> bool:
             raise
     wall = time.monotonic() - began
     left = carrying_token(token)
-    counts = junit_counts(tmp / f"junit-{index}.xml")
+    counts = junit_counts(isolated.junit)
     tally = f"passed {counts.passed:3d} failed {counts.failed:2d}" if counts else "no JUnit XML"
     green = returncode == 0 and counts is not None and counts.failed == 0 and not left
     problems = "" if returncode == 0 else f"  pytest exit {returncode} (log {log})"
@@ -106,7 +107,7 @@ def one_run(index: int, seed: int | None, tmp: Path) -> bool:
 
 
 def main() -> int:
-    parser = Parser(prog="stress", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = OneLineParser(prog="stress", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=non_negative_int, default=30, help="suite runs (>= 1; default 30)")
     parser.add_argument("--no-load", action="store_true", help="run without stress-ng")
     parser.add_argument("--seed", type=non_negative_int, default=None, help="seed of the seeds (default: random)")

@@ -17,15 +17,12 @@ from harness.claims.catalogue.behaviour import (
     SELF_KILLED_STATUS,
     SIGTERM_EXITCODE,
 )
-from harness.claims.catalogue.daemon import OPTIMIZED
+from harness.claims.catalogue.daemon import ALREADY_STARTED, NO_CHILDREN, OPTIMIZED
+from harness.claims.catalogue.mp_logging import EXIT_0, JOIN, SHUTTING_DOWN, TERMINATE
 from harness.running.runner import RunResult
 from harness.running.trace import TraceEvent
 
 DAEMON, NON_DAEMON = "Process-1", "Process-2"
-NO_CHILDREN = "daemonic processes are not allowed to have children"
-TERMINATE_DAEMON = "calling terminate() for daemon "
-JOIN_PROCESS = "calling join() for process "
-EXIT_0 = "process exiting with exitcode 0"
 
 
 def exit_status(r: RunResult, name: str) -> TraceEvent:
@@ -63,8 +60,8 @@ def test_non_daemonic_child_runs_after_main_returns_and_is_waited_for(run_scenar
 def test_parent_exit_logs_join_then_child_finishes(run_scenario, start_method):
     """The parent's exit code logs a join for the non-daemonic child, and the child exits after that line."""
     r = run_scenario("daemon", start_method, variant="lifetime", parent_exit="normal")
-    join_line = r.log.index("MainProcess", JOIN_PROCESS + NON_DAEMON)
-    assert r.log.index("MainProcess", "process shutting down") < join_line
+    join_line = r.log.index("MainProcess", JOIN + NON_DAEMON)
+    assert r.log.index("MainProcess", SHUTTING_DOWN) < join_line
     assert r.log.index(NON_DAEMON, EXIT_0) > join_line
     assert r.stdout_lines[0] == "[Process-2] released by the parent; finishing"
 
@@ -73,8 +70,8 @@ def test_parent_exit_logs_join_then_child_finishes(run_scenario, start_method):
 def test_non_daemonic_child_is_not_terminated_at_parent_exit(run_scenario, start_method, observe):
     """At a normal exit only the daemon gets terminate(); the non-daemonic child ends by itself with 0."""
     r = run_scenario("daemon", start_method, variant="lifetime", parent_exit="normal")
-    terminated = [m for m in r.log.messages("MainProcess") if m.startswith(TERMINATE_DAEMON)]
-    assert terminated == [TERMINATE_DAEMON + DAEMON]
+    terminated = [m for m in r.log.messages("MainProcess") if m.startswith(TERMINATE)]
+    assert terminated == [TERMINATE + DAEMON]
     assert r.trace.one("release-sent", "MainProcess")["name"] == NON_DAEMON
     assert EXIT_0 in r.log.messages(NON_DAEMON)
     # Ended with the parent would mean terminated by its exit code.
@@ -92,7 +89,7 @@ def test_non_daemonic_child_runs_on_when_parent_is_killed(run_scenario, start_me
     assert orphan["daemon"] is False
     assert_orphan_facts(orphan, observe, main_returns.pid)
     assert r.trace.named("exit-status") == []
-    assert "process shutting down" not in r.log.messages("MainProcess")
+    assert SHUTTING_DOWN not in r.log.messages("MainProcess")
     observe(EXIT_0 not in r.log.messages(NON_DAEMON))
 
 
@@ -105,7 +102,7 @@ def test_daemon_is_terminated_at_normal_parent_exit(run_scenario, start_method, 
     r = run_scenario("daemon", start_method, variant="lifetime", parent_exit="normal")
     assert r.returncode == 0
     assert r.trace.one("main-returns", "MainProcess")["children"][DAEMON] == {"daemon": True, "alive": True}
-    assert TERMINATE_DAEMON + DAEMON in r.log.messages("MainProcess")
+    assert TERMINATE + DAEMON in r.log.messages("MainProcess")
     status = exit_status(r, DAEMON)
     assert status["exitcode"] == observe.expect(SIGTERM_EXITCODE)
     assert r.trace.named("child-released", DAEMON) == []
@@ -125,7 +122,7 @@ def test_daemon_outlives_a_parent_killed_outright(run_scenario, start_method, ob
     assert orphan.seq > main_returns.seq
     assert orphan["daemon"] is True
     assert_orphan_facts(orphan, observe, main_returns.pid)
-    assert [m for m in r.log.messages("MainProcess") if m.startswith(TERMINATE_DAEMON)] == []
+    assert [m for m in r.log.messages("MainProcess") if m.startswith(TERMINATE)] == []
     assert r.trace.named("exit-status") == []
     observe(EXIT_0 not in r.log.messages(DAEMON))
 
@@ -139,7 +136,7 @@ def test_daemon_outlives_parent_leaving_by_os_exit(run_scenario, start_method, o
     orphan = r.trace.one("orphaned", DAEMON)
     assert orphan.seq > main_returns.seq
     assert_orphan_facts(orphan, observe, main_returns.pid)
-    assert "process shutting down" not in r.log.messages("MainProcess")
+    assert SHUTTING_DOWN not in r.log.messages("MainProcess")
     assert r.trace.named("exit-status") == []
     observe(EXIT_0 not in r.log.messages(DAEMON))
 
@@ -278,7 +275,7 @@ def test_daemon_ended_at_exit_would_orphan_its_child(run_scenario, start_method,
     assert r.returncode == 0
     assert r.trace.one("middle-starts-grandchild", "Process-1")["daemon"] is True
     ready = r.trace.one("grandchild-ready", "Process-1:1")
-    assert TERMINATE_DAEMON + "Process-1" in r.log.messages("MainProcess")
+    assert TERMINATE + "Process-1" in r.log.messages("MainProcess")
     assert exit_status(r, "Process-1")["exitcode"] == observe.expect(SIGTERM_EXITCODE)
     orphan = r.trace.one("grandchild-orphaned", "Process-1:1")
     assert orphan.seq > r.trace.one("main-returns", "MainProcess").seq
@@ -310,7 +307,7 @@ def test_daemon_flag_cannot_be_set_after_start(run_scenario, start_method, obser
         assert r.trace.named("flag-refused") == []
         return
     refused = r.trace.one("flag-refused", "MainProcess")
-    assert (refused["type"], refused["message"]) == ("AssertionError", "process has already started")
+    assert (refused["type"], refused["message"]) == ("AssertionError", ALREADY_STARTED)
 
 
 @pytest.mark.claim("DAEMON-08")

@@ -12,6 +12,7 @@ import pytest
 from harness.project import PROJECT_ROOT
 from harness.running.runner import DROPPED_VARIABLES, RunSpec, run, scenario_environment
 from harness.running.targets import TargetError, discover, host
+from mutants import MUTANT_ENV  # the self-check's; the runner keeps a copy (why: harness.running.runner)
 
 pytestmark = pytest.mark.meta
 
@@ -50,10 +51,10 @@ def test_a_scenario_sees_what_the_runner_sets_and_passes_on(monkeypatch):
 
 
 def test_the_mutation_self_checks_variable_passes_on_and_the_scenarios_own_do_not():
-    given = {"MPSPEC_MUTANT": "m", "MPSPEC_TRACE": "elsewhere", "PATH": "p", "SYSTEMROOT": "C:\\Windows"}
+    given = {MUTANT_ENV: "m", "MPSPEC_TRACE": "elsewhere", "PATH": "p", "SYSTEMROOT": "C:\\Windows"}
     env = scenario_environment(Path("tmp"), {**given, **dict.fromkeys(DROPPED_VARIABLES, "1")})
     assert env == {
-        "MPSPEC_MUTANT": "m",
+        MUTANT_ENV: "m",
         "PATH": "p",
         "SYSTEMROOT": "C:\\Windows",
         "PYTHONIOENCODING": "utf-8",

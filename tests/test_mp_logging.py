@@ -40,7 +40,7 @@ def test_log_records_are_written_to_stderr_only(run_scenario, start_method, obse
     """log_to_stderr() sends the records to stderr; stdout has only the program's prints."""
     r = run_scenario("mp_logging", start_method, variant="document")
     assert r.returncode == 0
-    assert "[INFO/MainProcess] process shutting down" in r.stderr.splitlines()
+    assert f"[INFO/MainProcess] {SHUTTING_DOWN}" in r.stderr.splitlines()
     assert sorted(r.stdout_lines) == [f"count : {i}" for i in range(5)]
     [handler] = r.trace.one("parent-logger")["after"]["handlers"]
     assert (handler["type"], handler["format"]) == ("StreamHandler", FORMAT)
@@ -54,8 +54,8 @@ def test_format_uses_slash_not_backslash(run_scenario, start_method, observe):
     fmt = r.trace.one("parent-logger")["after"]["handlers"][0]["format"]
     assert fmt == FORMAT
     lines = r.stderr.splitlines()
-    assert "[INFO/MainProcess] process shutting down" in lines
-    assert "[INFO/Process-1] child process calling self.run()" in lines
+    assert f"[INFO/MainProcess] {SHUTTING_DOWN}" in lines
+    assert f"[INFO/Process-1] {RUN}" in lines
     assert [line for line in lines if line.startswith("[") and "\\" in line] == []
     observe(fmt[len("[%(levelname)s")])
 

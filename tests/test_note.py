@@ -12,7 +12,6 @@ import pytest
 from harness.claims import note
 from harness.claims.catalogue import CLAIMS
 from harness.claims.catalogue.transcripts import TRANSCRIPTS
-from harness.claims.model import Point
 from harness.claims.note_transcripts import Account, account
 from harness.plugin.keys import START_METHODS
 from harness.project import PROJECT_ROOT
@@ -68,9 +67,8 @@ def test_a_wrong_citation_is_refused(the_note):
 
 def test_a_line_the_run_did_not_print_is_unaccounted(the_note):
     """A run that printed only "start" leaves the daemon transcript's "exit" line unaccounted."""
-    here = host()
     daemon = next(spec for spec in TRANSCRIPTS if spec.scenario == "daemon")
-    found = account(the_note, daemon, ["start"], Point(here.implementation, here.version, here.platform, "spawn"))
+    found = account(the_note, daemon, ["start"], host().point("spawn"))
     assert (found.lines, found.matched, found.unaccounted) == (2, 1, [(100, "exit")])
 
 

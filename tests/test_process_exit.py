@@ -13,6 +13,7 @@ import threading
 
 import pytest
 
+from harness.claims.catalogue import process_exit
 from harness.claims.catalogue.behaviour import (
     CHILD_ATEXIT_AT_NORMAL_EXIT,
     HAS_KILL,
@@ -25,14 +26,13 @@ from harness.claims.catalogue.process_exit import (
     JOBS,
     REPRS,
     SIGNALS_HANDLED_AFTER_TERMINATE,
+    stage_reprs,
 )
 from harness.running.runner import RunResult
 
 FINISHING = JOBS[:2]
 BLOCKED = JOBS[2]
 STOPPERS = {"terminate", "kill", "stop", "cancel", "interrupt", "abort"}
-# Exit codes the parent names after a signal.
-SIGNAL_NAMES = {-15: "SIGTERM", -9: "SIGKILL"}
 # POSIX only: Windows' terminate() is TerminateProcess, so the blocked job's SIGTERM handler,
 # which holds it until the parent has read its state, never runs.
 
@@ -64,19 +64,14 @@ def with_pids_as_n(text: str) -> str:
 
 def process_repr(r: RunResult, observe, name: str, status: str, exitcode: int | None = None) -> str:
     """repr() of a multiprocessing.Process created by the scenario's parent, in the form EXIT-09 predicts."""
-    if not observe.expect(REPRS)[0].startswith("<Process("):
-        # "<Process name='x' pid=N parent=M status exitcode=C>" (3.8+, bpo-35491)
-        info = ["Process", f"name={name!r}"]
-        if status != "initial":
-            info.append(f"pid={child_pids(r)[name]}")
-        info += [f"parent={parent_pid(r)}", status]
-        if exitcode is not None:
-            info.append(f"exitcode=-{SIGNAL_NAMES[exitcode]}" if exitcode in SIGNAL_NAMES else f"exitcode={exitcode}")
-        return "<" + " ".join(info) + ">"
-    # "<Process(name, status)>", a non-zero exit code in brackets (3.6/3.7).
-    if exitcode not in (None, 0):
-        status = f"stopped[{SIGNAL_NAMES.get(exitcode, exitcode)}]"
-    return f"<Process({name}, {status})>"
+    keyword_form = observe.expect(REPRS) == stage_reprs("good_job", keyword_form=True)
+    pid = child_pids(r)[name] if status != "initial" else None
+    return process_exit.process_repr(name, status, exitcode, keyword_form=keyword_form, pid=pid, parent=parent_pid(r))
+
+
+def killed_exitcode(observe) -> int:
+    """The exit code of a child ended by kill() or, where Process has none (3.6), by terminate()."""
+    return observe.expect(KILLED_EXITCODE) if observe.expect(HAS_KILL) else observe.expect(SIGTERM_EXITCODE)
 
 
 # --- EXIT-01: terminate() stops the child's work ------------------------------
@@ -145,12 +140,11 @@ def test_a_child_ended_by_sigterm_reports_minus_sigterm(run_scenario, start_meth
 def test_kill_ends_the_child_with_minus_sigkill(run_scenario, start_method, observe):
     """kill() ends a blocked child with exit code -SIGKILL (on Windows it is terminate()); 3.6 has no kill()."""
     r = endings(run_scenario, start_method)
-    has_kill = r.trace.one("stopping", "MainProcess")["has_kill"]
     read = stage(r, "exit-code", "killed")["block"]
-    assert read["exitcode"] == observe.expect(KILLED_EXITCODE if has_kill else SIGTERM_EXITCODE)
+    assert read["exitcode"] == killed_exitcode(observe)
     assert read["repr"] == process_repr(r, observe, "killed", "stopped", read["exitcode"])
     assert r.trace.named("job-end") == []
-    observe(has_kill)
+    observe(r.trace.one("stopping", "MainProcess")["has_kill"])
 
 
 # --- EXIT-04 / EXIT-09: is_alive() and the printed state --------------------------
@@ -314,8 +308,7 @@ def test_each_ending_is_reported_in_order(run_scenario, start_method, observe):
     """Every ending reaches the parent as its own exit code, in the order the children were ended."""
     r = endings(run_scenario, start_method)
     codes = [(e["name"], e["exitcode"]) for e in r.trace.named("exit-code")]
-    killed = observe.expect(KILLED_EXITCODE) if observe.expect(HAS_KILL) else observe.expect(SIGTERM_EXITCODE)
     assert [name for name, _ in codes] == ["returns-7", "raises", "exit-3", "exit-msg", "exit-none", "killed"]
     assert [code for _, code in codes][:4] == [0, 1, 3, 1]
-    assert codes[-1] == ("killed", killed)
+    assert codes[-1] == ("killed", killed_exitcode(observe))
     assert r.returncode == 0

@@ -19,6 +19,7 @@ import pytest
 from harness.claims.catalogue import CLAIMS
 from harness.claims.model import NO_STDLIB_ASSERTS, UNDER_WINE
 from harness.pages import browser, files
+from harness.project import IsolatedRun
 from harness.verdicts import matrix
 
 # One worker builds the small report once for every test here.
@@ -44,7 +45,7 @@ class InnerReport:
 def inner_report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> InnerReport:
     """`pytest --html ... -k "DAEMON-02 and spawn"` in the project, as a reader runs it."""
     out = tmp_path_factory.mktemp("report")
-    html = out / "report.html"
+    isolated = IsolatedRun(out)
     env = dict(os.environ)
     # The inner run is a plain, serial pytest: not one of our xdist workers, no extra options.
     for name in ("PYTEST_ADDOPTS", "PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT"):
@@ -52,10 +53,9 @@ def inner_report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     # Started from a terminal (or CI) that forces colour: --color=no below must win.
     env.update(FORCE_COLOR="1", PY_COLORS="1")
     args = [
-        *(sys.executable, "-m", "pytest", f"--html={html}", "--self-contained-html"),
+        *(sys.executable, "-m", "pytest", *isolated.args(), "--self-contained-html"),
         # --color=no: the PASSED lines are parsed.
-        *("-k", SELECTION, "-p", "no:cacheprovider", "-n", "0", "-rA", "--color=no"),
-        *(f"--matrix-json={out / 'matrix.json'}", f"--basetemp={out / 'basetemp'}"),
+        *("-k", SELECTION, "-n", "0", "-rA", "--color=no"),
     ]
     proc = subprocess.run(
         args, cwd=request.config.rootpath, env=env, capture_output=True, text=True, timeout=300, check=False
@@ -63,7 +63,7 @@ def inner_report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     assert proc.returncode == 0, f"inner pytest exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
     passed = frozenset(re.findall(r"^PASSED (\S+)", proc.stdout, re.MULTILINE))
     assert passed, f"inner pytest passed no test:\n{proc.stdout}"
-    return InnerReport(out, html, out / "matrix.html", out / "note.html", passed)
+    return InnerReport(out, isolated.html, out / "matrix.html", out / "note.html", passed)
 
 
 @pytest.fixture(scope="module")

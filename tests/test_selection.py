@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from harness.plugin import PLUGINS
-from harness.project import PROJECT_ROOT
+from harness.project import PROJECT_ROOT, IsolatedRun
 
 pytestmark = pytest.mark.meta
 
@@ -24,10 +24,7 @@ def claim_of(item: pytest.Item) -> str:
 
 def collect(pytester: pytest.Pytester, *args: str) -> tuple[list[pytest.Item], list[pytest.Item]]:
     """(selected, deselected) tests of FILES, collected in-process with ``args``."""
-    reports = pytester.path / "reports"
-    options = ["--collect-only", "-p", "no:cacheprovider", "-n", "0", f"--basetemp={pytester.path / 'tmp'}"]
-    options += [f"--html={reports / 'report.html'}", f"--junitxml={reports / 'junit.xml'}"]
-    recorder = pytester.inline_run(*options, *args, *FILES)
+    recorder = pytester.inline_run("--collect-only", "-n", "0", *IsolatedRun(pytester.path).args(), *args, *FILES)
     [finished] = recorder.getcalls("pytest_collection_finish")
     deselected = [item for call in recorder.getcalls("pytest_deselected") for item in call.items]
     return list(finished.session.items), deselected

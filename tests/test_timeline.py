@@ -16,10 +16,12 @@ from collections import Counter
 
 import pytest
 
+from harness.claims.catalogue.mp_logging import EXIT_0, EXITING, JOIN, RUN, TERMINATE
 from harness.pages.timeline import render_svg
 from harness.project import PROJECT_ROOT
+from harness.running import cache as cache_module
 from harness.running.cache import RunCache
-from harness.running.runner import RunResult, RunSpec, line_times
+from harness.running.runner import RunResult, RunSpec, StoredRunError, line_times
 
 pytestmark = pytest.mark.meta
 
@@ -107,7 +109,7 @@ def test_daemon_terminated_at_parent_exit_is_drawn_red_with_its_exit_code(daemon
     assert terminated.get("data-exitcode") == "-15"
     assert "signal" in classes(terminated)
     assert "terminated -15" in texts(daemon)
-    assert "[INFO/MainProcess] calling terminate() for daemon Process-1" in tooltips(terminated)
+    assert f"[INFO/MainProcess] {TERMINATE}Process-1" in tooltips(terminated)
     # Placed at the parent's terminate() line: both come from the same stamp.
     (terminate,) = with_class(main, "marker", "terminate")
     assert centre(terminated) == pytest.approx(centre(terminate), abs=0.2)
@@ -121,9 +123,9 @@ def test_daemon_terminated_at_parent_exit_is_drawn_red_with_its_exit_code(daemon
 
     (plain_end,) = with_class(plain, "marker", "end")
     assert plain_end.get("data-exitcode") == "0"
-    assert "[INFO/Process-2] process exiting with exitcode 0" in tooltips(plain_end)
-    assert "[INFO/MainProcess] calling join() for process Process-2" in tooltips(main)
-    assert "[INFO/Process-1] child process calling self.run()" in tooltips(daemon)
+    assert f"[INFO/Process-2] {EXIT_0}" in tooltips(plain_end)
+    assert f"[INFO/MainProcess] {JOIN}Process-2" in tooltips(main)
+    assert f"[INFO/Process-1] {RUN}" in tooltips(daemon)
     assert any(line.startswith("[MainProcess] exit-status ") and '"exitcode": -15' in line for line in tooltips(main))
 
 
@@ -136,9 +138,9 @@ def test_gated_spawn_shows_every_child_in_start_order_and_each_exit(gated_spawn)
     for name in children:
         (end,) = with_class(found[name], "marker", "end")
         assert end.get("data-exitcode") == "0"
-        assert f"[INFO/{name}] process exiting with exitcode 0" in tooltips(end)
-        assert f"[INFO/MainProcess] calling join() for process {name}" in tooltips(found["MainProcess"])
-        assert f"[INFO/{name}] child process calling self.run()" in tooltips(found[name])
+        assert f"[INFO/{name}] {EXIT_0}" in tooltips(end)
+        assert f"[INFO/MainProcess] {JOIN}{name}" in tooltips(found["MainProcess"])
+        assert f"[INFO/{name}] {RUN}" in tooltips(found[name])
         assert with_class(found[name], "marker", "start")
     assert "exit 0" in texts(found["MainProcess"])
     # Every log line is in its process's lane, in a tick of its own or a merged one; a merged
@@ -159,10 +161,10 @@ def hand_made(**changes: object) -> RunResult:
          "data": {"name": "Process-1", "exitcode": -9}},
     ]  # fmt: skip
     stderr = [
-        "[INFO/Process-1] child process calling self.run()",
+        f"[INFO/Process-1] {RUN}",
         "a traceback line \x01 that is not a log record",
-        "[INFO/MainProcess] calling terminate() for daemon Process-1",
-        "[INFO/worker<&>] process exiting with exitcode 3",
+        f"[INFO/MainProcess] {TERMINATE}Process-1",
+        f"[INFO/worker<&>] {EXITING}3",
     ]
     fields: dict[str, object] = {
         "spec": RunSpec("daemon", "fork", "lifetime"),
@@ -201,19 +203,26 @@ def test_hand_made_run_orders_lanes_by_first_sign_and_escapes_text():
     assert "url(" not in svg
 
 
-def test_runs_stored_before_time_stamps_still_load_and_draw():
+def test_a_run_stored_before_time_stamps_is_run_again(tmp_path, monkeypatch):
+    """A stored run is read back as it was; one an earlier harness stored, without the time stamps
+    of its lines or of its trace, is refused, and the cache runs it again."""
+    assert RunResult.from_json(hand_made().to_json()) == hand_made()
     stored = json.loads(hand_made().to_json())
-    assert stored["started_at"] == 100.0
-    assert RunResult.from_json(json.dumps(stored)).stderr_times == hand_made().stderr_times
-    for key in ("started_at", "stdout_times", "stderr_times"):
-        del stored[key]
     untimed = [{k: v for k, v in json.loads(line).items() if k != "t"} for line in stored["trace_text"].splitlines()]
-    stored["trace_text"] = "".join(json.dumps(event) + "\n" for event in untimed)
-    old = RunResult.from_json(json.dumps(stored))
-    assert old.stderr_times == ()
-    assert [e.t for e in old.trace] == [None, None, None]
-    found = lanes(parse(render_svg(old)))
-    assert list(found) == ["MainProcess", "worker<&>", "Process-1"]  # trace first, then the log
+    for old in (
+        {k: v for k, v in stored.items() if k not in ("started_at", "stdout_times", "stderr_times")},
+        {**stored, "trace_text": "".join(json.dumps(event) + "\n" for event in untimed)},
+    ):
+        with pytest.raises(StoredRunError):
+            RunResult.from_json(json.dumps(old))
+    cache = RunCache(tmp_path)
+    spec = hand_made().spec
+    cache.file(spec).write_text(json.dumps(old), encoding="utf-8")
+    made = []
+    monkeypatch.setattr(cache_module, "run", lambda spec, on_interrupt=None: made.append(spec) or hand_made())
+    assert cache.get(spec) == hand_made()
+    assert made == [spec]
+    assert RunResult.from_json(cache.file(spec).read_text(encoding="utf-8")) == hand_made()
 
 
 def test_line_stamps_follow_splitlines():

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Callable, Tuple
 
+from harness.pythons import CPYTHON_TARGETS, PYPY, dotted
+
 ALL_START_METHODS = ("fork", "spawn", "forkserver")
 NO_METHOD = "-"  # the point of a claim the start method plays no part in
 AS_NOTED_CONDITION = ""  # the conditions of the note's own examples
@@ -115,13 +117,13 @@ class Variation:
         """Where it applies, in a few words: "from 3.13", "win32, 3.11.6 to before 3.11.8"."""
         parts = list(self.implementations) + (["/".join(self.platforms)] if self.platforms else [])
         parts += [f"under {fact}" if fact == UNDER_WINE else fact for fact in self.environments]
-        dotted = [".".join(map(str, v)) if v else "" for v in (self.since, self.until)]
+        bounds = [dotted(v) if v else "" for v in (self.since, self.until)]
         if self.since and self.until:
-            parts.append(f"{dotted[0]} to before {dotted[1]}")
+            parts.append(f"{bounds[0]} to before {bounds[1]}")
         elif self.since:
-            parts.append(f"from {dotted[0]}")
+            parts.append(f"from {bounds[0]}")
         elif self.until:
-            parts.append(f"before {dotted[1]}")
+            parts.append(f"before {bounds[1]}")
         parts += list(self.start_methods) + list(self.conditions)
         return ", ".join(parts) or "everywhere"
 
@@ -268,9 +270,9 @@ class Claim:
 
 # --- the verdict, derived from points -------------------------------------------------------
 
-# The Pythons the note's readers run, for predictions where no run observes.
+# The Pythons the note's readers run, for predictions where no run observes: every target.
 PLATFORM_METHODS = {"linux": ALL_START_METHODS, "darwin": ALL_START_METHODS, "win32": ("spawn",)}
-MINORS = {"cpython": tuple((3, m) for m in range(6, 16)), "pypy": ((3, 9), (3, 10), (3, 11))}
+MINORS = {"cpython": CPYTHON_TARGETS, "pypy": PYPY}
 
 
 def verdict_of(points: Mapping[Point, bool]) -> Verdict | None:

@@ -20,7 +20,7 @@ from harness.claims.catalogue import CLAIMS, SECTIONS
 from harness.claims.model import NO_METHOD, Claim, Point
 from harness.pages import timeline
 from harness.pages.style import FONTS, css_class, esc
-from harness.running.runner import RunResult
+from harness.running.runner import RunResult, StoredRunError
 from harness.verdicts import derive, matrix
 from harness.verdicts.cells import MARK
 from harness.verdicts.observe import Observation
@@ -198,9 +198,10 @@ def _run_block(path: str, result: RunResult) -> str:
 
 
 def _load(path: str) -> RunResult | None:
+    """The run stored at ``path``; None if it is gone or not a run this harness stores."""
     try:
         return RunResult.from_json(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, StoredRunError):
         return None
 
 

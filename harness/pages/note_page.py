@@ -17,10 +17,10 @@ from harness.claims.catalogue import CLAIMS, SECTIONS
 from harness.claims.model import Claim
 from harness.claims.note import HOW_TO_GET_IT, TRANSCRIPT_MARK, Note, bare
 from harness.pages.style import FONTS, MONO_FONTS, css_class, esc, legend
-from harness.verdicts.cells import CAVEAT, DOES_NOT_HOLD, HOLDS, MARK, NOT_APPLICABLE, NOT_RUN, UNEXPECTED
+from harness.verdicts.cells import MARK, NOT_APPLICABLE, NOT_RUN, WORST_FIRST
 
 # The mark a claim gets: its worst cell that ran; "not run" only when none did.
-MARK_ORDER = (UNEXPECTED, DOES_NOT_HOLD, CAVEAT, HOLDS, NOT_RUN, NOT_APPLICABLE)
+MARK_ORDER = (*(s for s in WORST_FIRST if s not in (NOT_RUN, NOT_APPLICABLE)), NOT_RUN, NOT_APPLICABLE)
 MATCHED = "matched"
 
 # Per interpreter label: note line -> "matched", "explained by CLAIM" or "unaccounted".

@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.claims.catalogue import mp_logging
 from harness.running.runner import RunResult
 
 WIDTH = 900
@@ -47,9 +48,10 @@ MAX_TOOLTIP_LINES = 8
 MAX_TOOLTIP_CHARS = 300
 CHAR_PX = 5.6  # approximate width of a 9 px label character
 
-TERMINATE = re.compile(r"^calling terminate\(\) for daemon (?P<name>.+)$")
-JOIN = re.compile(r"^calling join\(\) for process (?P<name>.+)$")
-EXITING = re.compile(r"^process exiting with exitcode (?P<code>-?\d+)$")
+# multiprocessing's log messages, as the catalogue has them, followed by what they name.
+TERMINATE = re.compile(re.escape(mp_logging.TERMINATE) + r"(?P<name>.+)$")
+JOIN = re.compile(re.escape(mp_logging.JOIN) + r"(?P<name>.+)$")
+EXITING = re.compile(re.escape(mp_logging.EXITING) + r"(?P<code>-?\d+)$")
 SYNC = re.compile(r"(^|-)(set|clear|wait|waiting|release|released|join|joined|joining|send|sent|recv|put|get|got)($|-)")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -98,7 +100,6 @@ def render_svg(result: RunResult) -> str:
     """The timeline of ``result`` as one ``<svg class="mpspec-timeline">`` element."""
     lanes = _lanes(result)
     span = max([result.duration, 1e-3] + [m.t for lane in lanes for m in lane.marks + _opt(lane.end)])
-    timed = any(lane.marks for lane in lanes)
     height = HEADER + LANE_HEIGHT * max(len(lanes), 1) + FOOTER
 
     def x(t: float) -> float:
@@ -111,11 +112,6 @@ def render_svg(result: RunResult) -> str:
         f"<style>{_STYLE}</style>",
     ]
     out += _axis(span, height, x)
-    if not timed:
-        out.append(
-            f'<text class="note" x="{PLOT_LEFT}" y="{HEADER + 12}">'
-            "no timestamps in this run (recorded before timelines existed)</text>"
-        )
     for index, lane in enumerate(lanes):
         out += _draw_lane(lane, HEADER + LANE_HEIGHT * index + LANE_HEIGHT // 2, x)
     out.append("</svg>")
@@ -126,20 +122,19 @@ def render_svg(result: RunResult) -> str:
 
 
 def _lanes(result: RunResult) -> list[_Lane]:
-    base = result.started_at
     lanes: dict[str, _Lane] = {"MainProcess": _Lane("MainProcess")}
-    referenced: dict[str, float | None] = {}  # children named by the parent, for ordering
-    exitcodes: dict[str, tuple[int, float | None, str]] = {}  # name -> code, time, tooltip
+    referenced: dict[str, float] = {}  # children named by the parent, for ordering
+    exitcodes: dict[str, tuple[int, float, str]] = {}  # name -> code, time, tooltip
 
     def lane(name: str) -> _Lane:
         return lanes.setdefault(name, _Lane(name))
 
-    def seen(target: _Lane, t: float | None) -> None:
-        if t is not None and (target.first is None or t < target.first):
+    def seen(target: _Lane, t: float) -> None:
+        if target.first is None or t < target.first:
             target.first = t
 
-    def rel(stamp: float | None) -> float | None:
-        return None if stamp is None or not result.started_at else max(stamp - base, 0.0)
+    def rel(stamp: float) -> float:
+        return max(stamp - result.started_at, 0.0)
 
     for event in result.trace:
         t = rel(event.t)
@@ -153,23 +148,19 @@ def _lanes(result: RunResult) -> list[_Lane]:
         named = event.data.get("name")
         if isinstance(named, str) and named != event.process:
             referenced.setdefault(named, t)
-        if t is not None:
-            css = "event sync" if SYNC.search(event.event) else "event"
-            own.marks.append(_Mark(t, "event", tooltip, event.event, css))
+        css = "event sync" if SYNC.search(event.event) else "event"
+        own.marks.append(_Mark(t, "event", tooltip, event.event, css))
 
     stderr_lines = result.stderr.splitlines()
-    for record in result.log:
-        stamp = result.stderr_times[record.line - 1] if 0 < record.line <= len(result.stderr_times) else None
-        t = rel(stamp)
+    for record in result.log:  # parsed from stderr, each line of which has its stamp
+        t = rel(result.stderr_times[record.line - 1])
         own = lane(record.process)
         seen(own, t)
-        line = stderr_lines[record.line - 1] if 0 < record.line <= len(stderr_lines) else record.message
+        line = stderr_lines[record.line - 1]
         terminated, joined, exiting = (p.match(record.message) for p in (TERMINATE, JOIN, EXITING))
         for match in (terminated, joined):
             if match:
                 referenced.setdefault(match["name"], t)
-        if t is None:
-            continue
         if terminated:
             target = lane(terminated["name"])
             own.marks.append(_Mark(t, "terminate", line, "terminate " + target.name, "marker terminate"))
@@ -190,7 +181,7 @@ def _lanes(result: RunResult) -> list[_Lane]:
             target.end.label = f"terminated {code}"
             target.end.css = _exit_css(code)
             target.end.tooltip += f"\nended: exitcode {code} ({tooltip})"
-        elif target.end is None and t is not None:
+        elif target.end is None:
             target.end = _Mark(t, "end", tooltip, f"ended: exitcode {code}", _exit_css(code), code)
 
     main = lanes["MainProcess"]

@@ -9,6 +9,7 @@ from typing import Any, Callable
 import pytest
 
 from harness.plugin.keys import CLAIMED, COLLECTED_FILES, OBSERVED, REPORT_EXTRA, UNKNOWN_CLAIMS
+from harness.project import IsolatedRun
 
 
 @pytest.fixture
@@ -31,11 +32,7 @@ def inner_pytest(pytester: pytest.Pytester) -> Callable[..., pytest.RunResult]:
     JUnit, matrix) inside the pytester folder, never in the project's reports/."""
 
     def run(*args: str) -> pytest.RunResult:
-        here = pytester.path
-        return pytester.runpytest_inprocess(
-            *("-p", "no:cacheprovider", "-n", "0", f"--basetemp={here / 'tmp'}", f"--html={here / 'report.html'}"),
-            *(f"--junitxml={here / 'junit.xml'}", f"--matrix-json={here / 'matrix.json'}", *args),
-        )
+        return pytester.runpytest_inprocess(*IsolatedRun(pytester.path).args(), "-n", "0", *args)
 
     return run
 

@@ -7,12 +7,13 @@ same scenario at once.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Callable
 
 from filelock import FileLock
 
-from harness.running.runner import RunResult, RunSpec, run
+from harness.running.runner import RunResult, RunSpec, StoredRunError, run
 
 
 class RunCache:
@@ -28,7 +29,8 @@ class RunCache:
         stored = self.file(spec)
         with FileLock(str(stored.with_suffix(".lock"))):
             if stored.exists():
-                return RunResult.from_json(stored.read_text(encoding="utf-8"))
+                with contextlib.suppress(StoredRunError):  # else stored by an earlier harness: run it again
+                    return RunResult.from_json(stored.read_text(encoding="utf-8"))
             result = run(spec, on_interrupt=on_interrupt)
             tmp = stored.with_suffix(".tmp")
             tmp.write_text(result.to_json(), encoding="utf-8")

@@ -22,10 +22,6 @@ class LogRecord:
     message: str
     line: int = 0
 
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.process, self.message)
-
 
 class MpLog(Sequence[LogRecord]):
     """An ordered list of records with the queries the specs need."""
@@ -69,18 +65,6 @@ class MpLog(Sequence[LogRecord]):
             if r.process == process and r.message == message:
                 return i
         raise AssertionError(f"no record [{process}] {message!r} in:\n{self.render()}")
-
-    def missing_from_order(self, expected: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
-        """The first (process, message) of ``expected`` that does not follow the
-        previous ones in the log, or None when all appear in this order."""
-        position = 0
-        for item in expected:
-            while position < len(self.records) and self.records[position].key != item:
-                position += 1
-            if position == len(self.records):
-                return item
-            position += 1
-        return None
 
     def render(self) -> str:
         return "\n".join(f"[{r.level}/{r.process}] {r.message}" for r in self.records)

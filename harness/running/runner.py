@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator, Mapping
 
@@ -35,6 +35,10 @@ EXIT_GRACE = 1.0  # seconds a process that closed its output gets to finish exit
 # Every process of a run inherits it, with a value unique to the run: it finds a process
 # that left the run's tree and process group (os.setsid(), or an orphan on Windows).
 RUN_TAG = "MPSPEC_RUN"
+# mutants.MUTANT_ENV, which must reach every target of the mutation self-check.  Not imported:
+# mutants/ is not packaged (pyproject.toml), and an installed harness runs scenarios without it;
+# tests/test_environment.py holds the two together.
+MUTANT_ENV = "MPSPEC_MUTANT"
 
 
 class HarnessError(Exception):
@@ -43,6 +47,10 @@ class HarnessError(Exception):
 
 class RunStopped(HarnessError):
     """The harness killed a run in flight from outside it (stop_runs_in_flight)."""
+
+
+class StoredRunError(ValueError):
+    """Text that is not a run as RunResult.to_json stores it."""
 
 
 @dataclass(frozen=True)
@@ -107,38 +115,29 @@ class RunResult:
     def stdout_lines(self) -> list[str]:
         return self.stdout.splitlines()
 
-    @property
-    def python_version(self) -> tuple[int, ...]:
-        """Version of the interpreter that ran the scenario, from its trace."""
-        return tuple(self.trace.one("scenario-start", "MainProcess")["python"]["version"])
-
-    @property
-    def python_implementation(self) -> str:
-        """``cpython`` or ``pypy``: the scenario interpreter's sys.implementation.name."""
-        return str(self.trace.one("scenario-start", "MainProcess")["python"]["implementation"])
-
     def to_json(self) -> str:
-        raw = {
-            k: getattr(self, k)
-            for k in ("returncode", "stdout", "stderr", "trace_text", "duration", "timed_out", "interrupted")
-        }
-        raw["leftovers"] = list(self.leftovers)
-        raw["started_at"] = self.started_at
-        raw["stdout_times"] = list(self.stdout_times)
-        raw["stderr_times"] = list(self.stderr_times)
+        """Every field but the trace and log parsed from them (tuples as lists)."""
+        raw = {f.name: getattr(self, f.name) for f in fields(self) if f.init and f.name != "spec"}
         raw["spec"] = asdict(self.spec)
         return json.dumps(raw)
 
     @classmethod
     def from_json(cls, text: str) -> RunResult:
-        raw = json.loads(text)
-        spec = raw.pop("spec")
-        spec["params"] = tuple(tuple(p) for p in spec["params"])
-        spec["python_flags"] = tuple(spec["python_flags"])
-        raw["leftovers"] = tuple(raw["leftovers"])
-        for stamps in ("stdout_times", "stderr_times"):  # absent from results stored before they existed
-            raw[stamps] = tuple(raw.get(stamps, ()))
-        return cls(spec=RunSpec(**spec), **raw)
+        """A run as ``to_json`` stored it; StoredRunError for anything else (a run an earlier
+        harness stored, with other fields, is run again rather than read)."""
+        try:
+            raw = json.loads(text)
+            stored = {f.name for f in fields(cls) if f.init}
+            if set(raw) != stored:
+                raise ValueError(f"fields {sorted(raw)}, not {sorted(stored)}")
+            spec = raw.pop("spec")
+            spec["params"] = tuple(tuple(p) for p in spec["params"])
+            spec["python_flags"] = tuple(spec["python_flags"])
+            for name in ("leftovers", "stdout_times", "stderr_times"):
+                raw[name] = tuple(raw[name])
+            return cls(spec=RunSpec(**spec), **raw)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise StoredRunError(f"not a run this harness stores: {exc}") from None
 
     def transcript(self) -> str:
         """What a reader would have seen, for failure reports."""
@@ -188,12 +187,12 @@ DROPPED_VARIABLES = (
 
 def scenario_environment(tmp: Path, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
     """What a scenario run inherits: ``environ`` without DROPPED_VARIABLES and the
-    scenarios' own MPSPEC_* variables (the mutation self-check's MPSPEC_MUTANT must
+    scenarios' own MPSPEC_* variables (the mutation self-check's MUTANT_ENV must
     reach every target), with UTF-8 output and ``tmp`` as the temporary folder."""
     env = {
         k: v
         for k, v in environ.items()
-        if k not in DROPPED_VARIABLES and (not k.startswith("MPSPEC_") or k == "MPSPEC_MUTANT")
+        if k not in DROPPED_VARIABLES and (not k.startswith("MPSPEC_") or k == MUTANT_ENV)
     }
     # The harness decodes the output as UTF-8, whatever the console's code page (cp949).
     env["PYTHONIOENCODING"] = "utf-8"

@@ -19,11 +19,20 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.claims.catalogue.daemon import ALREADY_STARTED
 from harness.claims.model import AS_NOTED_CONDITION, NO_STDLIB_ASSERTS, UNDER_WINE, Point
+from harness.pythons import (
+    OLDEST_TARGET,
+    command_output,
+    dotted,
+    interpreter_label,
+    listable,
+    pyenv_root,
+    system_prefixed,
+)
 from harness.running import wine
 from harness.running.runner import DROPPED_VARIABLES
 
-OLDEST = (3, 6)
 PROBE_WAIT = 60.0  # seconds; a Wine prefix's first start takes several
 
 # Runs under any Python, 2.7 included, so that an old one is named, not crashed on.
@@ -36,7 +45,7 @@ try:
     import multiprocessing, multiprocessing.process
     methods = multiprocessing.get_all_start_methods()
     setter = multiprocessing.process.BaseProcess.daemon.fset.__code__
-    asserts = "process has already started" in setter.co_consts
+    asserts = ALREADY_STARTED in setter.co_consts
 except Exception:
     methods, asserts = [], True
 emulator = ""
@@ -51,7 +60,7 @@ if sys.platform == "win32":
 print(json.dumps({"implementation": platform.python_implementation().lower(),
                   "version": list(sys.version_info[:3]), "start_methods": methods, "platform": sys.platform,
                   "emulator": emulator, "stdlib_asserts": asserts}))
-"""
+""".replace("ALREADY_STARTED", repr(ALREADY_STARTED))
 
 
 class TargetError(Exception):
@@ -73,7 +82,7 @@ class Target:
         """The target's column in the verdict matrix, unique across machines: ``linux/cpython3.13``,
         ``win32 (Wine 8.0)/cpython3.13`` (kept apart from a real Windows' ``win32/cpython3.13``)."""
         under = f" ({self.emulator})" if self.emulator else ""
-        return f"{self.platform}{under}/{self.implementation}{self.version[0]}.{self.version[1]}"
+        return f"{self.platform}{under}/{interpreter_label(self.implementation, self.version)}"
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -98,12 +107,11 @@ class Target:
     def label(self) -> str:
         """Short, unique per minor version and system: ``cpython3.8``, ``pypy3.9``; a build for
         another system than pytest's is prefixed with it: ``win32-cpython3.13``."""
-        name = f"{self.implementation}{self.version[0]}.{self.version[1]}"
-        return name if self.platform == sys.platform else f"{self.platform}-{name}"
+        return system_prefixed(interpreter_label(self.implementation, self.version), self.platform)
 
     @property
     def description(self) -> str:
-        return f"{self.implementation} {'.'.join(map(str, self.version))} ({self.path})"
+        return f"{self.implementation} {dotted(self.version)} ({self.path})"
 
 
 def _ask(path: str) -> tuple[int, str]:
@@ -160,32 +168,9 @@ def probe(path: str) -> Target:
         )
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         raise TargetError(f"--python {path}: not a Python interpreter (exit status {returncode})") from None
-    if target.version[:2] < OLDEST:
-        raise TargetError(f"--python {path}: Python {'.'.join(map(str, target.version))} is older than 3.6")
+    if target.version[:2] < OLDEST_TARGET:
+        raise TargetError(f"--python {path}: Python {dotted(target.version)} is older than {dotted(OLDEST_TARGET)}")
     return target
-
-
-def _listable(folder: Path) -> bool:
-    """A folder this user may list: another user's (root's pyenv, say) is skipped, not an error."""
-    try:
-        return folder.is_dir() and os.access(folder, os.R_OK | os.X_OK)
-    except OSError:  # PermissionError from stat() inside a folder we may not enter
-        return False
-
-
-def _pyenv_root() -> Path | None:
-    root = os.environ.get("PYENV_ROOT") or (shutil.which("pyenv") and _run_text(["pyenv", "root"]))
-    if root and _listable(Path(root, "versions")):
-        return Path(root)
-    default = Path.home() / ".pyenv"
-    return default if _listable(default / "versions") else None
-
-
-def _run_text(argv: list[str]) -> str:
-    try:
-        return subprocess.run(argv, capture_output=True, text=True, timeout=30).stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        return ""
 
 
 def _pyenv_pythons(root: Path | None) -> list[str]:
@@ -205,7 +190,7 @@ def _py_launcher(minor: str) -> str | None:
     """Windows has no pythonX.Y commands; its ``py`` launcher knows the installs."""
     if os.name != "nt" or shutil.which("py") is None:
         return None
-    return _run_text(["py", f"-{minor}", "-c", "import sys; print(sys.executable)"]) or None
+    return command_output(["py", f"-{minor}", "-c", "import sys; print(sys.executable)"]) or None
 
 
 def _executable(path: str) -> bool:
@@ -221,7 +206,7 @@ def _on_path(pyenv_root: Path | None) -> list[str]:
     # pyenv's shims only lead to its versions, listed already.
     shims = str(pyenv_root / "shims") if pyenv_root else None
     for folder in os.environ.get("PATH", "").split(os.pathsep):
-        if not folder or folder == shims or not _listable(Path(folder)):
+        if not folder or folder == shims or not listable(Path(folder)):
             continue
         for name in sorted(os.listdir(folder)):
             path = os.path.join(folder, name)
@@ -232,12 +217,12 @@ def _on_path(pyenv_root: Path | None) -> list[str]:
 
 def _uv_pythons() -> list[str]:
     """Pythons uv installed (``uv python install``), in uv's folder for them."""
-    folder = os.environ.get("UV_PYTHON_INSTALL_DIR") or (shutil.which("uv") and _run_text(["uv", "python", "dir"]))
+    folder = os.environ.get("UV_PYTHON_INSTALL_DIR") or (shutil.which("uv") and command_output(["uv", "python", "dir"]))
     if not folder:
         data = os.environ.get("APPDATA") if os.name == "nt" else os.environ.get("XDG_DATA_HOME")
         default = Path(data) / "uv" / ("data" if os.name == "nt" else "") if data else None
         folder = str((default or Path.home() / ".local" / "share" / "uv") / "python")
-    if not _listable(Path(folder)):
+    if not listable(Path(folder)):
         return []
     pattern = "*/python.exe" if os.name == "nt" else "*/bin/python3"
     return sorted(glob.glob(os.path.join(folder, pattern)))
@@ -247,7 +232,9 @@ def _registered_pythons() -> list[str]:
     """Windows: the Pythons in the registry (PEP 514), as the ``py`` launcher lists them."""
     if os.name != "nt" or shutil.which("py") is None:
         return []
-    return re.findall(r"\s(\S:\\.*?python\.exe)\s*$", _run_text(["py", "--list-paths"]), re.MULTILINE | re.IGNORECASE)
+    return re.findall(
+        r"\s(\S:\\.*?python\.exe)\s*$", command_output(["py", "--list-paths"]), re.MULTILINE | re.IGNORECASE
+    )
 
 
 def everywhere() -> list[str]:
@@ -257,7 +244,7 @@ def everywhere() -> list[str]:
     Plain folder listings, not python-discovery: it runs every candidate it meets, which
     took 4 s (12 s on a cold cache) per run here, where our probe runs each one once."""
     found: dict[str, str] = {}  # real path -> the first name met: each interpreter is probed once
-    root = _pyenv_root()
+    root = pyenv_root()
     windows = list(wine.installed().values()) if wine.wine_command() else []
     for path in [*_pyenv_pythons(root), *_uv_pythons(), *_registered_pythons(), *_on_path(root), *windows]:
         found.setdefault(os.path.realpath(path), path)
@@ -282,7 +269,7 @@ def resolve(spec: str) -> list[str]:
             raise TargetError(f"--python {spec}: no such executable file")
         return [spec]
     if re.fullmatch(r"\d+\.\d+(\.\d+)?", spec):
-        root = _pyenv_root()
+        root = pyenv_root()
         if root is not None:
             for bin_dir in sorted(glob.glob(str(root / "versions" / f"{spec}*" / "bin")), reverse=True):
                 name = re.escape(spec)

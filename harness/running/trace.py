@@ -8,7 +8,7 @@ did not happen cannot pass because the event was renamed.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -30,8 +30,8 @@ class TraceEvent:
     pid: int
     process: str
     event: str
-    data: dict[str, Any] = field(default_factory=dict)
-    t: float | None = None  # time.monotonic() when recorded; for drawing only (older traces lack it)
+    data: dict[str, Any]
+    t: float  # time.monotonic() when recorded; for drawing only
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -49,16 +49,8 @@ class Trace:
                 continue
             try:
                 raw = json.loads(line)
-                t = raw.get("t")
                 events.append(
-                    TraceEvent(
-                        raw["seq"],
-                        raw["pid"],
-                        raw["process"],
-                        raw["event"],
-                        raw.get("data", {}),
-                        float(t) if isinstance(t, (int, float)) else None,
-                    )
+                    TraceEvent(raw["seq"], raw["pid"], raw["process"], raw["event"], raw["data"], float(raw["t"]))
                 )
             except (ValueError, KeyError, TypeError) as exc:
                 raise TraceFormatError(f"trace line {number}: {exc}: {line[:200]}") from exc
@@ -101,13 +93,6 @@ class Trace:
         where = f" of {process}" if process else ""
         assert len(found) == 1, f"expected one {event!r} event{where}, found {len(found)}: {found}"
         return found[0]
-
-    def processes(self) -> list[str]:
-        """Process names in order of their first event."""
-        seen: dict[str, None] = {}
-        for e in self.events:
-            seen.setdefault(e.process, None)
-        return list(seen)
 
     def render(self) -> str:
         """Readable form for failure reports."""

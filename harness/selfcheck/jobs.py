@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.claims.catalogue import CLAIMS
-from harness.project import PROJECT_ROOT
+from harness.project import PROJECT_ROOT, IsolatedRun
 from harness.selfcheck import prediction_mutants
+from mutants import MUTANT_ENV  # the self-check runs in a checkout, where mutants/ is
 
 INJECT = PROJECT_ROOT / "mutants" / "_inject"
 
@@ -54,24 +55,20 @@ def _selection(claims: Iterable[str]) -> list[str]:
 
 def run_job(job: Job, work: Path, pytest_args: list[str]) -> Outcome:
     tag = job.name.replace("/", "_").strip("()")
-    env = {k: v for k, v in os.environ.items() if k not in ("MPSPEC_MUTANT", prediction_mutants.ENV)}
+    env = {k: v for k, v in os.environ.items() if k not in (MUTANT_ENV, prediction_mutants.ENV)}
     env.update(dict(job.env))
-    if "MPSPEC_MUTANT" in env:
+    if MUTANT_ENV in env:
         env["PYTHONPATH"] = os.pathsep.join([str(INJECT), str(PROJECT_ROOT), env.get("PYTHONPATH", "")]).rstrip(
             os.pathsep
         )
-    matrix_json = work / f"{tag}.json"
+    isolated = IsolatedRun(work, tag)
+    matrix_json = isolated.matrix_json
     argv = [
         sys.executable,
         "-m",
         "pytest",
         "-q",
-        "-p",
-        "no:cacheprovider",
-        f"--html={work / tag}.html",
-        f"--junitxml={work / tag}.xml",
-        f"--matrix-json={matrix_json}",
-        f"--basetemp={work / tag}.tmp",
+        *isolated.args(),
         *([] if job.parallel else ["-n", "0"]),
         *pytest_args,
         *job.args,  # after the shared arguments, so a note mutant's --note wins

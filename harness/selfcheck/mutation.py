@@ -40,6 +40,7 @@ from harness.running.targets import TargetError, discover
 from harness.selfcheck import prediction_mutants
 from harness.selfcheck.jobs import Job, run_jobs
 from harness.selfcheck.prediction_plan import plan_predictions, users_of_expectations
+from mutants import MUTANT_ENV  # the self-check runs in a checkout, where mutants/ is
 
 CANARY = "canary"
 
@@ -115,9 +116,9 @@ def check(names: list[str], pytest_args: list[str], workers: int, note_option: s
             outcomes += run_jobs([Job(name, "baseline", claims, args=pythons, parallel=True)], work, pytest_args, 1)
         if any(o.killed for o in outcomes):
             problems.append("a baseline is not green")
-        jobs = [Job(CANARY, "canary", env=(("MPSPEC_MUTANT", CANARY),), args=("-k", "LOG-01"))]
+        jobs = [Job(CANARY, "canary", env=((MUTANT_ENV, CANARY),), args=("-k", "LOG-01"))]
         jobs += [
-            Job(n, "behaviour", claims, (("MPSPEC_MUTANT", n),), ("--claim-failfast",))
+            Job(n, "behaviour", claims, ((MUTANT_ENV, n),), ("--claim-failfast",))
             for n, (claims, _) in behaviour.items()
             if n != CANARY and (everything or n in names)
         ]

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass
 
 from harness.claims.model import Claim, Expectation, Point, Variation, Verdict, Version
+from harness.pythons import dotted
 
 ENV = "MPSPEC_PREDICTION_MUTANT"  # the prediction mutant a pytest run applies
 FLIPPED = {Verdict.HOLDS: Verdict.WRONG, Verdict.WRONG: Verdict.HOLDS}
@@ -38,10 +39,6 @@ class PredictionMutant:
 
 def _moved(bound: Version, delta: int) -> Version:
     return (bound[0], bound[1] + delta, *bound[2:])
-
-
-def _dotted(version: Version) -> str:
-    return ".".join(map(str, version))
 
 
 def _replacing(index: int, variation: Variation) -> Callable[[Expectation], Expectation]:
@@ -96,7 +93,7 @@ def all_mutants(
                             f"{label}.{attr}{delta:+d}",
                             "bound",
                             f"{key}: the variation '{variation.where()}' with {attr} "
-                            f"{_dotted(bound)} -> {_dotted(moved)}",
+                            f"{dotted(bound)} -> {dotted(moved)}",
                             key,
                             _swap(key, _replacing(index, new)),
                         )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from harness.claims.catalogue import CLAIMS, EXPECTATIONS
 from harness.claims.model import ALL_START_METHODS, AS_NOTED_CONDITION, NO_METHOD, Point, readers_points
+from harness.pythons import dotted
 from harness.running.targets import Target
 from harness.selfcheck import prediction_mutants
 from harness.selfcheck.jobs import Job
@@ -51,7 +52,7 @@ def _everywhere(claims: Iterable[str]) -> list[Point]:
 def _where(points: list[Point]) -> str:
     platforms = sorted({p.platform for p in points})
     versions = sorted({p.version for p in points})
-    low, high = (".".join(map(str, v)) for v in (versions[0], versions[-1]))
+    low, high = dotted(versions[0]), dotted(versions[-1])
     methods = sorted({p.start_method for p in points if p.start_method != NO_METHOD})
     conditions = sorted({p.condition for p in points if p.condition})
     text = f"{'/'.join(platforms)} {low}" + (f" to {high}" if high != low else "")

@@ -4,13 +4,13 @@ account of what a run observed, for the terminal's claims tree and the report.""
 
 from __future__ import annotations
 
-import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Mapping as MappingAlias  # subscriptable at run time on 3.8, for the alias
 
 from harness.claims.catalogue import CLAIMS
 from harness.claims.model import AS_NOTED, NO_METHOD, Claim, Point, Verdict, predicted_points, verdict_of
+from harness.pythons import dotted, interpreter_label, system_prefixed
 
 Observed = MappingAlias[Point, bool]
 
@@ -40,9 +40,8 @@ def disagreements(observed: Mapping[str, Observed]) -> list[str]:
 
 
 def _label(point: Point) -> tuple[str, int, int]:
-    """As ``Target.label``: another system's build is prefixed with it (win32-cpython3.13)."""
-    name = point.implementation if point.platform == sys.platform else f"{point.platform}-{point.implementation}"
-    return (name, point.version[0], point.version[1])
+    """As ``Target.label``, in parts: another system's build is prefixed with it (win32-cpython, 3, 13)."""
+    return (system_prefixed(point.implementation, point.platform), point.version[0], point.version[1])
 
 
 def _ranges(labels: Iterable[tuple[str, int, int]]) -> str:
@@ -61,7 +60,7 @@ def _ranges(labels: Iterable[tuple[str, int, int]]) -> str:
 
 def _run_text(run: list[tuple[str, int, int]]) -> str:
     first, last = run[0], run[-1]
-    return f"{first[0]}{first[1]}.{first[2]}" + (f"-{last[1]}.{last[2]}" if last != first else "")
+    return interpreter_label(first[0], first[1:]) + (f"-{dotted(last[1:])}" if last != first else "")
 
 
 def _where(points: Iterable[Point]) -> str:

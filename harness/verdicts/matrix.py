@@ -15,6 +15,7 @@ from typing import Any
 
 from harness.claims.catalogue import CLAIMS
 from harness.claims.model import AS_NOTED_CONDITION, NO_METHOD, Point, full_version
+from harness.pythons import interpreter_label
 from harness.running.targets import Target
 from harness.verdicts.cells import MARK, NOT_APPLICABLE, WORST_FIRST, Found, cell
 
@@ -36,7 +37,7 @@ class Column:
 
     @property
     def label(self) -> str:
-        return f"{self.implementation}{self.version[0]}.{self.version[1]}"
+        return interpreter_label(self.implementation, self.version)
 
     @property
     def system(self) -> str:

@@ -1,4 +1,4 @@
-"""Applies the mutant named by MPSPEC_MUTANT at interpreter start-up.
+"""Applies the mutant named by mutants.MUTANT_ENV at interpreter start-up.
 
 Put this folder and the project root on PYTHONPATH: every Python started with
 that environment (pytest, scenarios, their children, forkserver servers)
@@ -7,7 +7,7 @@ imports this module before running anything else.
 
 import os
 
-if os.environ.get("MPSPEC_MUTANT"):
-    import mutants
+import mutants  # the project root is on PYTHONPATH with this folder; its __init__ imports only importlib
 
-    mutants.apply(os.environ["MPSPEC_MUTANT"])
+if os.environ.get(mutants.MUTANT_ENV):
+    mutants.apply(os.environ[mutants.MUTANT_ENV])

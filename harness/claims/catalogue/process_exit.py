@@ -13,23 +13,42 @@ JOBS = ["good_job", "fail_job", "kill_job"]
 EXIT_CODE_LINE = r"<Process\(kill_job, \w+\)> exit code : (\w+)$"
 
 
-def _old_reprs(name: str) -> list[str]:
-    return [f"<Process({name}, {state})>" for state in ("initial", "started", "stopped", "stopped")]
+# The exit codes repr() names after the signal that ended the process (-15: SIGTERM), read
+# from the signal module as multiprocessing/process.py builds its _exitcode_to_name.
+SIGNAL_NAMES = {-int(signum): name for name, signum in vars(signal).items() if name[:3] == "SIG" and "_" not in name}
+
+
+def process_repr(
+    name: str, status: str, exitcode: int | None = None, *, keyword_form: bool, pid: object = "N", parent: object = "N"
+) -> str:
+    """repr() of a multiprocessing.Process its parent made: ``<Process(name, status)>`` with a
+    non-zero exit code in brackets (3.6/3.7), or, with ``keyword_form`` (3.8+, bpo-35491),
+    ``<Process name='x' pid=N parent=M status exitcode=C>``, a pid only once started."""
+    if not keyword_form:
+        if exitcode:
+            status = f"stopped[{SIGNAL_NAMES.get(exitcode, exitcode)}]"
+        return f"<Process({name}, {status})>"
+    info = ["Process", f"name={name!r}"] + ([f"pid={pid}"] if status != "initial" else [])
+    info += [f"parent={parent}", status]
+    if exitcode is not None:
+        info.append(f"exitcode=-{SIGNAL_NAMES[exitcode]}" if exitcode in SIGNAL_NAMES else f"exitcode={exitcode}")
+    return "<" + " ".join(info) + ">"
+
+
+def stage_reprs(name: str, keyword_form: bool) -> list[str]:
+    """How ``name`` prints before start, while running, once finished, and after join() (pids as N)."""
+    stages = (("initial", None), ("started", None), ("stopped", 0), ("stopped", 0))
+    return [process_repr(name, status, code, keyword_form=keyword_form) for status, code in stages]
 
 
 REPRS = Expectation(
     "EXIT-09/observed",
     "how good_job prints before start, while running, once finished, and after join() (pids as N)",
-    _old_reprs("good_job"),
+    stage_reprs("good_job", keyword_form=False),
     (
         Variation(
             "From 3.8 repr() reads <Process name='x' pid=N parent=M state exitcode=C> (bpo-35491).",
-            [
-                "<Process name='good_job' parent=N initial>",
-                "<Process name='good_job' pid=N parent=N started>",
-                "<Process name='good_job' pid=N parent=N stopped exitcode=0>",
-                "<Process name='good_job' pid=N parent=N stopped exitcode=0>",
-            ],
+            stage_reprs("good_job", keyword_form=True),
             since=(3, 8),
         ),
     ),
@@ -170,7 +189,7 @@ CLAIMS: tuple[Claim, ...] = (
         Verdict.VERSION,
         "The states hold everywhere; the <Process(name, state)> form is 3.6-3.7 only, 3.8+ prints "
         "<Process name='x' pid=N parent=M state exitcode=C> (bpo-35491).",
-        note=NoteFact((167, 184), _old_reprs("good_job"), pattern=r"(<Process\(good_job, \w+\)>)"),
+        note=NoteFact((167, 184), stage_reprs("good_job", keyword_form=False), pattern=r"(<Process\(good_job, \w+\)>)"),
         predicts=REPRS,
     ),
     Claim(
