@@ -49,10 +49,21 @@ def dotted(version: tuple[int, ...]) -> str:
     return ".".join(map(str, version))
 
 
-def interpreter_label(implementation: str, version: Sequence[int]) -> str:
+def interpreter_name(implementation: str, version: Sequence[int]) -> str:
     """An interpreter as the matrix's columns, the test ids and the verdict summaries name it:
     ``cpython3.13``, ``pypy3.9``."""
     return f"{implementation}{version[0]}.{version[1]}"
+
+
+def system_name(platform: str, emulator: str) -> str:
+    """Where an interpreter runs: ``linux``, ``win32``, ``win32 (Wine 8.0)``."""
+    return f"{platform} ({emulator})" if emulator else platform
+
+
+def column_name(platform: str, emulator: str, implementation: str, version: Sequence[int]) -> str:
+    """A target's column in the verdict matrix, unique across machines: ``linux/cpython3.13``,
+    ``win32 (Wine 8.0)/cpython3.13`` (kept apart from a real Windows' ``win32/cpython3.13``)."""
+    return f"{system_name(platform, emulator)}/{interpreter_name(implementation, version)}"
 
 
 def system_prefixed(name: str, platform: str) -> str:

@@ -41,7 +41,7 @@ def index(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
 def a_matrix(tmp_path: Path, claim_id: str, statuses: dict[tuple[matrix.Column, str], tuple[str, list[str]]]) -> Path:
     """A run's matrix holding the given cells of ``claim_id``: (column, method) -> (status, reasons)."""
     cells = [
-        {"claim": claim_id, "column": column.key, "start_method": method, "status": status, "reasons": reasons}
+        {"claim": claim_id, "column": column.name, "start_method": method, "status": status, "reasons": reasons}
         for (column, method), (status, reasons) in statuses.items()
     ]
     data = {

@@ -63,8 +63,8 @@ def test_opinions_missing_methods_and_unselected_cells():
 def test_merge_keeps_every_column_and_the_worse_status_of_a_shared_cell():
     passed = cells.Found(["passed"], [], [seen("LOG-01", True)], [])
     failed = cells.Found(["failed"], ["test_x: boom"], [], [])
-    first = matrix.build([LINUX_312], {("LOG-01", LINUX_312.key, "fork"): passed}, LINUX_312.key)
-    second = matrix.build([LINUX_312, LINUX_313], {("LOG-01", LINUX_312.key, "fork"): failed}, LINUX_312.key)
+    first = matrix.build([LINUX_312], {("LOG-01", LINUX_312.name, "fork"): passed}, LINUX_312.name)
+    second = matrix.build([LINUX_312, LINUX_313], {("LOG-01", LINUX_312.name, "fork"): failed}, LINUX_312.name)
     merged = matrix.merge([first, second])
     assert [c["version"] for c in merged["columns"]] == [[3, 12, 1], [3, 13, 0]]
     status = {(c["claim"], c["column"], c["start_method"]): c["status"] for c in merged["cells"]}
@@ -107,11 +107,11 @@ def test_merge_prints_its_table_through_a_pipe_in_a_narrow_encoding(tmp_path, en
     """A Windows console's code page (Western, Korean) has no ✓ or ✗: the table is printed all
     the same, those marks in ASCII, as its legend says."""
     found = {
-        ("LOG-01", LINUX_312.key, "fork"): cells.Found(["passed"], [], [seen("LOG-01", True)], []),
-        ("LOG-02", LINUX_312.key, "fork"): cells.Found(["passed"], [], [seen("LOG-02", False)], []),
+        ("LOG-01", LINUX_312.name, "fork"): cells.Found(["passed"], [], [seen("LOG-01", True)], []),
+        ("LOG-02", LINUX_312.name, "fork"): cells.Found(["passed"], [], [seen("LOG-02", False)], []),
     }
     part = tmp_path / "part.json"
-    part.write_text(json.dumps(matrix.build([LINUX_312], found, LINUX_312.key)), encoding="utf-8")
+    part.write_text(json.dumps(matrix.build([LINUX_312], found, LINUX_312.name)), encoding="utf-8")
     merged = tmp_path / "merged.json"
     proc = subprocess.run(
         [sys.executable, "-m", "harness", "merge", "-o", str(merged), str(part)],

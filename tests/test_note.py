@@ -44,9 +44,9 @@ def test_every_transcript_line_is_accounted_for(the_note, run_scenario, target, 
     for spec in TRANSCRIPTS:
         r = run_scenario(spec.scenario, method, variant=spec.variant, **dict(spec.params))
         total.add(account(the_note, spec, r.stdout_lines + r.stderr.splitlines(), point))
-    report_extra["note"] = [f"{target.label} ({method}): {total.summary()}"]
+    report_extra["note"] = [f"{target.name} ({method}): {total.summary()}"]
     # The annotated note marks the lines printed differently, per interpreter.
-    report_extra["transcript-lines"] = {f"{target.label} ({method})": total.statuses}
+    report_extra["transcript-lines"] = {f"{target.name} ({method})": total.statuses}
     assert total.unaccounted == [], total.summary()
 
 

@@ -302,7 +302,7 @@ def test_totals_per_interpreter(page, nine_interpreters: Path) -> None:
     for status in ("holds", "does not hold", "unexpected"):
         shown = page.locator(f"#matrix tfoot tr[data-status='{status}'] td").all_inner_texts()
         expected = [
-            sum(1 for c in data["cells"] if c["column"] == col.key and c["status"] == status) for col in columns
+            sum(1 for c in data["cells"] if c["column"] == col.name and c["status"] == status) for col in columns
         ]
         assert [int(n) for n in shown] == expected, status
 

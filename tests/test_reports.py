@@ -31,7 +31,7 @@ def test_junit_xml_carries_only_claim_python_and_start_method(pytester, inner_py
     result.assert_outcomes(passed=1)
     [case] = ET.parse(junit).getroot().iter("testcase")
     properties = [(p.get("name"), p.get("value")) for p in case.iter("property")]
-    assert properties == [("claim", "DAEMON-02"), ("python", host().label), ("start_method", "spawn")]
+    assert properties == [("claim", "DAEMON-02"), ("python", host().name), ("start_method", "spawn")]
     text = junit.read_text(encoding="utf-8")
     assert [path for path in (str(PROJECT_ROOT), sys.executable, str(pytester.path)) if path in text] == []
 

@@ -90,7 +90,8 @@ def test_run_main_declares_the_variants_events_with_the_reserved_ones():
 
 TRACE = "\n".join(
     [
-        '{"seq": 0, "pid": 1, "t": 0.0, "process": "MainProcess", "event": "scenario-start", "data": {"events": ["declared"]}}',
+        '{"seq": 0, "pid": 1, "t": 0.0, "process": "MainProcess", "event": "scenario-start", '
+        '"data": {"events": ["declared"]}}',
         '{"seq": 1, "pid": 1, "t": 0.0, "process": "MainProcess", "event": "declared", "data": {}}',
         '{"seq": 2, "pid": 1, "t": 0.0, "process": "MainProcess", "event": "renamed", "data": {}}',
     ]

@@ -103,12 +103,12 @@ def test_python_all_says_in_one_line_why_there_is_no_windows_column(tmp_path, mo
 
 
 def test_a_wine_build_is_labelled_apart_from_real_windows():
-    assert (WINE_313.label, WINE_313.column_key) == ("win32-cpython3.13", "win32 (Wine 8.0)/cpython3.13")
+    assert (WINE_313.name, WINE_313.column_name) == ("win32-cpython3.13", "win32 (Wine 8.0)/cpython3.13")
     real = matrix.Column("win32", "cpython", (3, 13, 2), ("spawn",))
     under_wine = matrix.Column("win32", "cpython", (3, 13, 2), ("spawn",), "Wine 8.0", (UNDER_WINE,))
-    assert under_wine.key == WINE_313.column_key != real.key == "win32/cpython3.13"
+    assert under_wine.name == WINE_313.column_name != real.name == "win32/cpython3.13"
     merged = matrix.merge([matrix.build([real], {}, ""), matrix.build([under_wine], {}, "")])
-    assert [matrix.Column.from_json(c).key for c in merged["columns"]] == [real.key, under_wine.key]  # type: ignore[attr-defined]
+    assert [matrix.Column.from_json(c).name for c in merged["columns"]] == [real.name, under_wine.name]  # type: ignore[attr-defined]
 
 
 def test_a_variation_of_wines_applies_only_under_wine():

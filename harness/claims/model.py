@@ -15,7 +15,7 @@ from __future__ import annotations
 import operator
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Callable, Tuple
 
@@ -23,20 +23,20 @@ from harness.pythons import CPYTHON_TARGETS, PYPY, dotted
 
 ALL_START_METHODS = ("fork", "spawn", "forkserver")
 NO_METHOD = "-"  # the point of a claim the start method plays no part in
-AS_NOTED_CONDITION = ""  # the conditions of the note's own examples
+NOTED_CONDITIONS = ""  # the conditions of the note's own examples
 # Point.environment facts, as the target's probe finds them (harness.running.targets).
 UNDER_WINE = "Wine"  # a Windows build run by Wine on Linux or macOS
 NO_STDLIB_ASSERTS = "stdlib without asserts"  # the Windows embeddable build compiles its stdlib so
 
 
-class _AsNoted:
+class _NotedValue:
     """Stands for "what the note shows" in a prediction."""
 
     def __repr__(self) -> str:
-        return "AS_NOTED"
+        return "NOTED_VALUE"
 
 
-AS_NOTED: Any = _AsNoted()
+NOTED_VALUE: Any = _NotedValue()
 
 
 class Verdict(Enum):
@@ -77,7 +77,7 @@ class Point:
     version: tuple[int, int, int]
     platform: str  # sys.platform
     start_method: str  # NO_METHOD for claims the start method plays no part in
-    condition: str = AS_NOTED_CONDITION
+    condition: str = NOTED_CONDITIONS
     # Facts about where the interpreter runs, beyond its platform: UNDER_WINE, NO_STDLIB_ASSERTS.
     environment: tuple[str, ...] = ()
 
@@ -145,6 +145,10 @@ class Expectation:
         return self.general, None
 
 
+# A claim's default expectation: the value the note shows, wherever it is observed.
+NOTED_EVERYWHERE = Expectation("", "", NOTED_VALUE)
+
+
 @dataclass(frozen=True)
 class Comparison:
     """How an observed value is held against the note's fact."""
@@ -156,12 +160,12 @@ class Comparison:
 EQUAL = Comparison("equal to what the note shows", operator.eq)
 
 
-class _AsShown:
+class _SameAsShows:
     def __repr__(self) -> str:
-        return "AS_SHOWN"
+        return "SAME_AS_SHOWS"
 
 
-AS_SHOWN: Any = _AsShown()
+SAME_AS_SHOWS: Any = _SameAsShows()
 
 
 @dataclass(frozen=True)
@@ -180,7 +184,7 @@ class NoteFact:
     lines: tuple[int, int]
     shows: Any
     pattern: str | None = None
-    extracted: Any = AS_SHOWN
+    extracted: Any = SAME_AS_SHOWS
     mentions: tuple[str, ...] = ()
     normalise: tuple[tuple[str, str], ...] = ()  # (regex, replacement) applied to what the pattern finds
     unordered: bool = False  # compare what the pattern finds sorted
@@ -189,7 +193,7 @@ class NoteFact:
 
     @property
     def expected_extraction(self) -> Any:
-        return self.shows if self.extracted is AS_SHOWN else self.extracted
+        return self.shows if self.extracted is SAME_AS_SHOWS else self.extracted
 
     def covers(self, line: int) -> bool:
         return self.lines[0] <= line <= self.lines[1]
@@ -220,12 +224,12 @@ class Claim:
     verdict: Verdict
     reason: str  # why the verdict
     note: NoteFact | None = None  # None only for opinions
-    # What the tests observe; None: the note's fact itself, everywhere.
-    predicts: Expectation | None = None
+    # What the tests observe, predicted at every point; by default the note's own value,
+    # everywhere (then the claim gets an expectation of its own, keyed ID/observed).
+    expectation: Expectation = NOTED_EVERYWHERE
     holds_if: Comparison = EQUAL
     # Start methods the claim is about; () when the start method plays no part.
     start_methods: tuple[str, ...] = ALL_START_METHODS
-    expectation: Expectation = field(init=False, repr=False, compare=False)
 
     @property
     def testable(self) -> bool:
@@ -239,8 +243,8 @@ class Claim:
             raise ValueError(f"{self.id}: claim ids start with their section key {self.section.key!r}")
         if self.testable and self.note is None:
             raise ValueError(f"{self.id}: a testable claim cites the note's fact (note=NoteFact(...))")
-        expectation = self.predicts or Expectation(f"{self.id}/observed", f"what {self.id} observes", AS_NOTED)
-        object.__setattr__(self, "expectation", expectation)
+        if self.expectation is NOTED_EVERYWHERE:
+            object.__setattr__(self, "expectation", Expectation(f"{self.id}/observed", "", NOTED_VALUE))
 
     @property
     def conditions(self) -> tuple[str, ...]:
@@ -248,12 +252,13 @@ class Claim:
         return tuple(dict.fromkeys(c for v in self.expectation.variations for c in v.conditions))
 
     @property
-    def methods(self) -> tuple[str, ...]:
+    def point_methods(self) -> tuple[str, ...]:
+        """The start methods of the claim's points: its own, or NO_METHOD when it has none."""
         return self.start_methods or (NO_METHOD,)
 
     def predict(self, point: Point) -> Prediction:
         value, variation = self.expectation.resolve(point)
-        if value is AS_NOTED:
+        if value is NOTED_VALUE:
             value = self.shows
         return Prediction(value, self.holds(value), variation)
 
@@ -317,7 +322,7 @@ def readers_points(methods: Iterable[str], conditions: Iterable[str], variations
 
 def known_points(claim: Claim) -> list[Point]:
     """Every point the note's readers can run the claim at."""
-    return readers_points(claim.methods, (AS_NOTED_CONDITION, *claim.conditions), claim.expectation.variations)
+    return readers_points(claim.point_methods, (NOTED_CONDITIONS, *claim.conditions), claim.expectation.variations)
 
 
 def predicted_points(claim: Claim) -> dict[Point, bool]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from harness.claims.catalogue import CLAIMS, SECTIONS
 from harness.claims.catalogue.transcripts import TranscriptSpec
-from harness.claims.model import AS_NOTED_CONDITION, Claim, Point, Section
+from harness.claims.model import NOTED_CONDITIONS, Claim, Point, Section
 from harness.claims.note import Note
 
 MUST_DIFFER = ((r"pid : \d+", "pid : N"), (r"pid=\d+", "pid=N"), (r"parent=\d+", "parent=N"))
@@ -155,8 +155,8 @@ def _explainers(spec: TranscriptSpec, point: Point) -> list[Claim]:
             continue
         if not home.lines[0] <= claim.note.lines[0] <= claim.note.lines[1] <= home.lines[1]:
             continue
-        method = point.start_method if point.start_method in claim.methods else claim.methods[0]
-        prediction = claim.predict(replace(point, start_method=method, condition=AS_NOTED_CONDITION))
+        method = point.start_method if point.start_method in claim.point_methods else claim.point_methods[0]
+        prediction = claim.predict(replace(point, start_method=method, condition=NOTED_CONDITIONS))
         if not prediction.holds:
             found.append((prediction.variation is None, claim))
     return [claim for _, claim in sorted(found, key=lambda pair: pair[0])]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.claims import note
-from harness.claims.model import AS_NOTED, EQUAL, NO_METHOD, Claim, NoteFact, Variation
+from harness.claims.model import EQUAL, NO_METHOD, NOTED_VALUE, Claim, NoteFact, Variation
 from harness.commands.claim_sources import ClaimTest, claim_tests, mutants_naming, scenario_variants
 from harness.project import MATRIX_JSON
 from harness.selfcheck import prediction_mutants
@@ -93,7 +93,7 @@ def prediction_lines(claim: Claim) -> list[str]:
     if not claim.testable:
         return [*heading("Prediction"), f"{INDENT}none: an opinion is not tested"]
     expectation = claim.expectation
-    lines = heading(f"Prediction: {expectation.key} ({expectation.what})")
+    lines = heading(f"Prediction: {expectation.key}" + (f" ({expectation.what})" if expectation.what else ""))
     lines.append(f"{INDENT}the note shows ({claim.note.cite() if claim.note else 'nothing'}):")
     lines += value_lines(claim.shows, INDENT * 3)
     if claim.holds_if is not EQUAL:
@@ -105,7 +105,7 @@ def prediction_lines(claim: Claim) -> list[str]:
 
 
 def _predicted(claim: Claim, where: str, value: Any, variation: Variation | None) -> list[str]:
-    shown = claim.shows if value is AS_NOTED else value
+    shown = claim.shows if value is NOTED_VALUE else value
     agrees = "the note's fact holds" if claim.holds(shown) else "the note's fact does not hold"
     if shown == claim.shows:  # written once, above
         lines = [f"{INDENT}{where}: what the note shows ({agrees})"]
@@ -188,14 +188,14 @@ def _cell_rows(claim: Claim, data: dict[str, object]) -> tuple[list[tuple[str, s
     for column in matrix.columns_of(data):
         marks = []
         for method in (*column.start_methods, NO_METHOD):
-            cell = cells.get((claim.id, column.key, method))
+            cell = cells.get((claim.id, column.name, method))
             if cell is None:
                 continue
             notes = "".join(f"[{reasons.setdefault(r, len(reasons) + 1)}]" for r in _strings(cell["reasons"]))
             label = "" if method == NO_METHOD else f"{method} "
             marks.append(f"{label}{MARK[str(cell['status'])]}{notes}")
         if marks:
-            rows.append((column.key, "  ".join(marks)))
+            rows.append((column.name, "  ".join(marks)))
     return rows, reasons
 
 

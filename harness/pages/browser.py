@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from harness.claims.catalogue import CLAIMS
-from harness.claims.model import AS_NOTED_CONDITION, NO_METHOD
+from harness.claims.model import NO_METHOD, NOTED_CONDITIONS
 from harness.verdicts import cells, matrix
 from harness.verdicts.observe import Observation
 
@@ -64,14 +64,14 @@ def predicted_matrix(columns: Iterable[matrix.Column]) -> dict[str, object]:
                 if claim.start_methods and method == NO_METHOD:
                     continue
                 observations = []
-                for condition in (AS_NOTED_CONDITION, *claim.conditions):
+                for condition in (NOTED_CONDITIONS, *claim.conditions):
                     prediction = claim.predict(column.point(method, condition))
                     because = prediction.variation.reason if prediction.variation else ""
                     value = repr(prediction.value)
                     observations.append(
                         Observation(claim.id, condition, value, prediction.holds, value, prediction.holds, because, "")
                     )
-                found[(claim.id, column.key, method)] = cells.Found(["passed"], [], observations, [])
+                found[(claim.id, column.name, method)] = cells.Found(["passed"], [], observations, [])
     return matrix.build(columns, found, host_key="")
 
 

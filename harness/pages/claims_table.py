@@ -100,7 +100,7 @@ def render(
         "</button> <button type='button' data-lang='ko' aria-pressed='false' lang='ko'>한국어</button></p>",
         f"<script>{_TOGGLE}</script>",
         "<table><tr><th>claim</th><th>paraphrase</th><th>verdict and reason</th>"
-        f"<th>outcome ({esc(', '.join(c.label for c in columns))})</th><th>tests</th></tr>",
+        f"<th>outcome ({esc(', '.join(c.interpreter for c in columns))})</th><th>tests</th></tr>",
     ]
     for section in SECTIONS:
         out.append(
@@ -125,14 +125,14 @@ def _claim_row(
     marks = []
     for column in columns:
         for method in (*column.start_methods, NO_METHOD):
-            cell = cells.get((claim.id, column.key, method))
+            cell = cells.get((claim.id, column.name, method))
             if cell is None:
                 continue
             status = str(cell["status"])
             reasons = "; ".join(cell["reasons"])  # type: ignore[arg-type]
-            title = f"{column.label} {method}: {status}" + (f" ({reasons})" if reasons else "")
+            title = f"{column.interpreter} {method}: {status}" + (f" ({reasons})" if reasons else "")
             marks.append(f"<span class='mark {css_class(status)}' title='{esc(title)}'>{MARK[status]}</span>")
-        marks.append(f"<small>{esc(column.label)}</small><br>")
+        marks.append(f"<small>{esc(column.interpreter)}</small><br>")
     links = " ".join(
         f"<a href='#{test_anchor(nodeid)}' class='{css_class(outcome)}' title='{esc(nodeid)}'>"
         f"{esc(short_name(nodeid))}</a>"
@@ -159,7 +159,7 @@ def _evidence_row(claim: Claim, found: ClaimTests, shown_runs: set[str]) -> str:
             for python, method, o in _unique(found.observations)
         )
         shows = "the claim states" if claim.note.beside else "the note shows"
-        what = f" ({esc(claim.predicts.what)})" if claim.predicts is not None else ""
+        what = f" ({esc(claim.expectation.what)})" if claim.expectation.what else ""
         parts.append(
             f"<p>Observed{what}: {shows} ({esc(claim.note.cite())}) <code>{esc(repr(claim.shows))}</code>; "
             f"compared: {esc(claim.holds_if.description)}</p>"
@@ -188,7 +188,7 @@ def _run_block(path: str, result: RunResult) -> str:
     log = "\n".join(f"[{r.level}/{r.process}] {r.message}" for r in result.log)
     return (
         f"<div class='mpspec-run' id='{_run_anchor(path)}'>"
-        f"<p><code>$ python {esc(result.spec.label())}</code> (interpreter {esc(result.spec.python)}): "
+        f"<p><code>$ python {esc(result.spec.command_line())}</code> (interpreter {esc(result.spec.python)}): "
         f"exit status {esc(str(result.returncode))}; pids {esc(json.dumps(pids))}</p>"
         f"{timeline.render_svg(result)}"
         f"<details><summary>multiprocessing log lines ({len(result.log)})</summary><pre>{esc(log)}</pre></details>"

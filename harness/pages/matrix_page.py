@@ -122,8 +122,8 @@ def _head(columns: list[Column]) -> str:
             systems.append((c.system, len(c.start_methods)))
     several = len(systems) > 1
     groups = "".join(
-        f"<th colspan={len(c.start_methods)} class='group-start' title='{esc(c.key)}'>"
-        f"{esc(_short_label(c) if several else c.label)}</th>"
+        f"<th colspan={len(c.start_methods)} class='group-start' title='{esc(c.name)}'>"
+        f"{esc(_short_label(c) if several else c.interpreter)}</th>"
         for c in columns
     )
     methods = "".join(
@@ -146,7 +146,7 @@ def _head(columns: list[Column]) -> str:
 
 def _short_label(column: Column) -> str:
     """Under a row of systems: "3.13" for CPython, "pypy3.9" for PyPy."""
-    return column.label[len("cpython") :] if column.implementation == "cpython" else column.label
+    return column.interpreter[len("cpython") :] if column.implementation == "cpython" else column.interpreter
 
 
 def _row(
@@ -158,13 +158,13 @@ def _row(
 ) -> tuple[str, list[str]]:
     out, statuses = [], []
     for column in columns:
-        free = cells.get((claim_id, column.key, NO_METHOD))
+        free = cells.get((claim_id, column.name, NO_METHOD))
         if free is not None:  # a claim without start methods: one cell across the interpreter
             out.append(_cell(claim_id, column, NO_METHOD, free, notes, len(column.start_methods)))
             statuses.append(str(free["status"]))
             continue
         for i, method in enumerate(column.start_methods):
-            found = cells.get((claim_id, column.key, method))
+            found = cells.get((claim_id, column.name, method))
             out.append(_cell(claim_id, column, method, found, notes, 1, first=i == 0))
             statuses.append(str(found["status"]) if found else NOT_APPLICABLE)
     return "".join(out), statuses
@@ -186,7 +186,7 @@ def _cell(
         note = notes.setdefault(reason, _Note(len(notes) + 1, reason))
         note.cells[claim_id].append((column, method))
         numbers.append(note.number)
-    where = f"{claim_id} {column.label} {method if method != NO_METHOD else ''}".rstrip()
+    where = f"{claim_id} {column.interpreter} {method if method != NO_METHOD else ''}".rstrip()
     title = f"{where}: {status}" + (f" (note {', '.join(map(str, numbers))})" if numbers else "")
     mark = esc(MARK[status])
     inner = f"<a href='#note-{numbers[0]}'>{mark}</a>" if numbers else mark
@@ -196,7 +196,7 @@ def _cell(
 
 
 def _foot(columns: list[Column], cells: dict[tuple[str, str, str], dict[str, object]]) -> str:
-    per_column: dict[str, dict[str, int]] = {c.key: dict.fromkeys(TOTALS, 0) for c in columns}
+    per_column: dict[str, dict[str, int]] = {c.name: dict.fromkeys(TOTALS, 0) for c in columns}
     for (_, key, _), cell in cells.items():
         status = str(cell["status"])
         if key in per_column and status in per_column[key]:
@@ -204,8 +204,8 @@ def _foot(columns: list[Column], cells: dict[tuple[str, str, str], dict[str, obj
     rows = []
     for status in TOTALS:
         tds = "".join(
-            f"<td colspan={len(c.start_methods)} class='group-start{_shaded(status, per_column[c.key][status])}'>"
-            f"{per_column[c.key][status]}</td>"
+            f"<td colspan={len(c.start_methods)} class='group-start{_shaded(status, per_column[c.name][status])}'>"
+            f"{per_column[c.name][status]}</td>"
             for c in columns
         )
         rows.append(f"<tr class='totals' data-status='{esc(status)}'><th>{MARK[status]} {esc(status)}</th>{tds}</tr>")
@@ -231,7 +231,7 @@ def summarise(found: list[tuple[Column, str]], columns: list[Column]) -> str:
     """The cells a note covers in few words: "cpython 3.8-3.13, all start methods; pypy3.9, spawn"."""
     methods_of: dict[str, set[str]] = defaultdict(set)
     for column, method in found:
-        methods_of[column.key].add(method)
+        methods_of[column.name].add(method)
     systems = {c.system for c in columns}
     parts = []
     families: dict[tuple[str, str], list[Column]] = defaultdict(list)
@@ -242,7 +242,7 @@ def summarise(found: list[tuple[Column, str]], columns: list[Column]) -> str:
         run: list[Column] = []
         runs: list[tuple[list[Column], frozenset[str]]] = []
         for column in family:
-            mine = frozenset(methods_of.get(column.key, ()))
+            mine = frozenset(methods_of.get(column.name, ()))
             if run and mine == runs[-1][1]:
                 run.append(column)
             else:

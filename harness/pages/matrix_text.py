@@ -15,7 +15,7 @@ def terminal_table(data: dict[str, object]) -> list[str]:
     cells = index(data)
     # Another system's columns (Windows under Wine beside Linux) are prefixed with it.
     first = columns[0].system if columns else ""
-    titles = [c.label if c.system == first else f"{c.platform}:{c.label}" for c in columns]
+    titles = [c.interpreter if c.system == first else f"{c.platform}:{c.interpreter}" for c in columns]
     widths = [max(11, len(t)) for t in titles]
     header = f"{'claim':<10} {'verdict':<20} " + " ".join(f"{t:<{w}}" for t, w in zip(titles, widths))
     lines = [header]
@@ -24,7 +24,7 @@ def terminal_table(data: dict[str, object]) -> list[str]:
         for column, width in zip(columns, widths):
             marks = ""
             for method in (*column.start_methods, NO_METHOD):
-                found = cells.get((claim.id, column.key, method))
+                found = cells.get((claim.id, column.name, method))
                 if found is not None:
                     marks += MARK[str(found["status"])]
             row.append(f"{marks:<{width}}")
@@ -36,8 +36,9 @@ def terminal_table(data: dict[str, object]) -> list[str]:
     lines.append("cells: " + ", ".join(f"{n} {s}" for s, n in totals.items() if n))
     if len(columns) > 1:
         for column in columns:
-            statuses = [c["status"] for c in data["cells"] if c["column"] == column.key]  # type: ignore[attr-defined]
-            lines.append(f"  {column.key}: " + ", ".join(f"{statuses.count(s)} {s}" for s in MARK if statuses.count(s)))
+            statuses = [c["status"] for c in data["cells"] if c["column"] == column.name]  # type: ignore[attr-defined]
+            counted = ", ".join(f"{statuses.count(s)} {s}" for s in MARK if statuses.count(s))
+            lines.append(f"  {column.name}: {counted}")
     lines += unexpected_lines(data)
     return lines
 
@@ -49,8 +50,8 @@ def markdown(data: dict[str, object]) -> str:
     lines = ["## mpspec verdict matrix", "", "| interpreter | " + " | ".join(f"{MARK[s]} {s}" for s in shown) + " |"]
     lines.append("|---" * (len(shown) + 1) + "|")
     for column in columns:
-        found = [c["status"] for c in data["cells"] if c["column"] == column.key]  # type: ignore[attr-defined]
-        lines.append(f"| {column.key} | " + " | ".join(str(found.count(s)) for s in shown) + " |")
+        found = [c["status"] for c in data["cells"] if c["column"] == column.name]  # type: ignore[attr-defined]
+        lines.append(f"| {column.name} | " + " | ".join(str(found.count(s)) for s in shown) + " |")
     lines += ["", "```", *terminal_table(data), "```", ""]
     return "\n".join(lines)
 

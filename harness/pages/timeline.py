@@ -107,8 +107,8 @@ def render_svg(result: RunResult) -> str:
 
     out = [
         f'<svg class="mpspec-timeline" xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" role="img" data-scenario={_attr(result.spec.label())}>',
-        f"<title>{_text('timeline of python ' + result.spec.label())}</title>",
+        f'viewBox="0 0 {WIDTH} {height}" role="img" data-scenario={_attr(result.spec.command_line())}>',
+        f"<title>{_text('timeline of python ' + result.spec.command_line())}</title>",
         f"<style>{_STYLE}</style>",
     ]
     out += _axis(span, height, x)

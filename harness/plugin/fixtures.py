@@ -77,16 +77,16 @@ def run_scenario(
         else:
             stopped = ""
         if stopped:
-            pytest.fail(f"scenario stopped {stopped}: {spec.label()}", pytrace=False)
+            pytest.fail(f"scenario stopped {stopped}: {spec.command_line()}", pytrace=False)
         runs.append(result)
         files.append(str(run_cache.file(spec)))
         if result.timed_out:
-            pytest.fail(f"scenario timed out after {spec.deadline:g} s: {spec.label()}", pytrace=False)
+            pytest.fail(f"scenario timed out after {spec.deadline:g} s: {spec.command_line()}", pytrace=False)
         if result.leftovers:
             pytest.fail(f"scenario left processes behind (now killed): {list(result.leftovers)}", pytrace=False)
         undeclared = sorted({e.event for e in result.trace.undeclared()})
         if undeclared:
-            pytest.fail(f"the scenario emitted undeclared events {undeclared}: {spec.label()}", pytrace=False)
+            pytest.fail(f"the scenario emitted undeclared events {undeclared}: {spec.command_line()}", pytrace=False)
         return result
 
     return run

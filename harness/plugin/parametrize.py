@@ -69,7 +69,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             targets = metafunc.config.stash[TARGETS]
             if metafunc.definition.get_closest_marker("also_on_windows"):
                 targets = targets + metafunc.config.stash[EXTRA_WINDOWS]
-            metafunc.parametrize("target", targets, ids=[t.label for t in targets])
+            metafunc.parametrize("target", targets, ids=[t.name for t in targets])
         return
     marker = metafunc.definition.get_closest_marker("start_methods")
     claim_marker = metafunc.definition.get_closest_marker("claim")
@@ -85,7 +85,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("start_method", methods, ids=methods)
         return
     pairs = [(t, m) for t in metafunc.config.stash[TARGETS] for m in wanted if m in selected and m in t.start_methods]
-    metafunc.parametrize(("target", "start_method"), pairs, ids=[f"{t.label}-{m}" for t, m in pairs])
+    metafunc.parametrize(("target", "start_method"), pairs, ids=[f"{t.name}-{m}" for t, m in pairs])
 
 
 @pytest.fixture

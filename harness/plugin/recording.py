@@ -39,7 +39,7 @@ def pytest_runtest_makereport(
     observer = item.stash.get(OBSERVER, None)
     if report.failed:
         for result in item.stash.get(RUNS, []):
-            report.sections.append((f"scenario {result.spec.label()}", result.transcript()))
+            report.sections.append((f"scenario {result.spec.command_line()}", result.transcript()))
         if claim in CLAIMS:
             report.sections.append(("mpspec: unexpected", requirement(CLAIMS[str(claim)], observer, report)))
         if claim and item.config.getoption("claim_failfast"):
@@ -60,7 +60,7 @@ def pytest_runtest_makereport(
 def requirement(claim: Claim, observer: Observer | None, report: pytest.TestReport) -> str:
     """Claim, Requirement, Expected, Actual: of the observation that disagreed with its
     prediction, or else of the prediction at this point against the failure itself."""
-    where = f"{observer.target.label} / {observer.start_method}" if observer else "this interpreter"
+    where = f"{observer.target.name} / {observer.start_method}" if observer else "this interpreter"
     lines = [
         f"Claim:       {claim.id} ({claim.section.title_en}, note {claim.note.cite() if claim.note else 'n/a'}) "
         f"on {where}",
@@ -132,7 +132,7 @@ class Results:
         self.found[cell] = self.found[cell].add(Found([report.outcome], failures, observations, uses))
         self.outcomes[cell].append(report.outcome)
         # In-process tests run on the host, which need not be one of the --python targets.
-        target = next((t for t in self.config.stash[TARGETS] if t.column_key == column), host())
+        target = next((t for t in self.config.stash[TARGETS] if t.column_name == column), host())
         for o in observations:
             point = target.point(method, o.condition)
             self.observed[claim][point] = self.observed[claim].get(point, True) and o.holds
@@ -140,7 +140,7 @@ class Results:
         found.tests.append((report.nodeid, report.outcome))
         for path in data.get("runs", []):
             found.run_files.setdefault(str(path), None)
-        found.observations += [(target.label, method, o) for o in observations]
+        found.observations += [(target.name, method, o) for o in observations]
 
     @pytest.hookimpl(tryfirst=True)  # before the pages are written: they show the problems
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -155,4 +155,4 @@ class Results:
         return [matrix.Column.of(t) for t in self.config.stash[TARGETS]]
 
     def matrix(self) -> dict[str, object]:
-        return matrix.build(self.columns(), self.found, host().column_key)
+        return matrix.build(self.columns(), self.found, host().column_name)

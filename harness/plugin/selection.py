@@ -72,11 +72,11 @@ def _record_claims(config: pytest.Config, items: list[pytest.Item]) -> None:
             observed[claim].add(method)
         # Travels with every report (also from xdist workers) to the report and JUnit XML.
         the_target = params.get("target") or host()
-        item.user_properties += [("claim", claim), ("python", the_target.label), ("start_method", method)]
-        item.stash[COLUMN] = the_target.column_key
+        item.user_properties += [("claim", claim), ("python", the_target.name), ("start_method", method)]
+        item.stash[COLUMN] = the_target.column_name
         # With --dist loadgroup, tests that share scenario runs share a worker,
         # so no worker waits for a run another one is making.
-        item.add_marker(pytest.mark.xdist_group(f"{item.path.stem}-{the_target.label}-{method}"))
+        item.add_marker(pytest.mark.xdist_group(f"{item.path.stem}-{the_target.name}-{method}"))
     config.stash[CLAIMED] = claimed
     config.stash[OBSERVED] = observed
     config.stash[UNKNOWN_CLAIMS] = unknown

@@ -64,7 +64,7 @@ def _note_checks(terminalreporter: pytest.TerminalReporter, config: pytest.Confi
         terminalreporter.write_line(
             f"cited facts: {len(results.note_facts)} checked against the note, {wrong} not what it shows"
         )
-    order = [t.label for t in config.stash[TARGETS]]
+    order = [t.name for t in config.stash[TARGETS]]
     for line in sorted(results.note_lines, key=lambda text: (order + [text.split()[0]]).index(text.split()[0])):
         terminalreporter.write_line(f"transcripts on {line}")
 

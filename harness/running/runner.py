@@ -76,7 +76,7 @@ class RunSpec:
             args += [f"--{key}", value]
         return args
 
-    def label(self) -> str:
+    def command_line(self) -> str:
         extra = "".join(f" --{k} {v}" for k, v in self.params)
         flags = "".join(f"{f} " for f in self.python_flags)
         variant = f" --variant {self.variant}" if self.variant else ""
@@ -141,7 +141,7 @@ class RunResult:
 
     def transcript(self) -> str:
         """What a reader would have seen, for failure reports."""
-        parts = [f"$ python {self.spec.label()}", f"exit status: {self.returncode}"]
+        parts = [f"$ python {self.spec.command_line()}", f"exit status: {self.returncode}"]
         if self.timed_out:
             parts.append(f"TIMED OUT after {self.spec.deadline:g} s; the process tree was killed")
         if self.interrupted:

@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from harness.claims.catalogue.daemon import ALREADY_STARTED
-from harness.claims.model import AS_NOTED_CONDITION, NO_STDLIB_ASSERTS, UNDER_WINE, Point
+from harness.claims.model import NO_STDLIB_ASSERTS, NOTED_CONDITIONS, UNDER_WINE, Point
 from harness.pythons import (
     OLDEST_TARGET,
+    column_name,
     command_output,
     dotted,
-    interpreter_label,
+    interpreter_name,
     listable,
     pyenv_root,
     system_prefixed,
@@ -78,11 +79,9 @@ class Target:
     environment: tuple[str, ...] = ()  # UNDER_WINE, NO_STDLIB_ASSERTS: facts the predictions may select on
 
     @property
-    def column_key(self) -> str:
-        """The target's column in the verdict matrix, unique across machines: ``linux/cpython3.13``,
-        ``win32 (Wine 8.0)/cpython3.13`` (kept apart from a real Windows' ``win32/cpython3.13``)."""
-        under = f" ({self.emulator})" if self.emulator else ""
-        return f"{self.platform}{under}/{interpreter_label(self.implementation, self.version)}"
+    def column_name(self) -> str:
+        """The target's column in the verdict matrix (``harness.pythons.column_name``)."""
+        return column_name(self.platform, self.emulator, self.implementation, self.version)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -99,15 +98,15 @@ class Target:
             tuple(raw["environment"]),
         )
 
-    def point(self, start_method: str, condition: str = AS_NOTED_CONDITION) -> Point:
+    def point(self, start_method: str, condition: str = NOTED_CONDITIONS) -> Point:
         """Where an observation on this target is made, for the catalogue's predictions."""
         return Point(self.implementation, self.version, self.platform, start_method, condition, self.environment)
 
     @property
-    def label(self) -> str:
+    def name(self) -> str:
         """Short, unique per minor version and system: ``cpython3.8``, ``pypy3.9``; a build for
         another system than pytest's is prefixed with it: ``win32-cpython3.13``."""
-        return system_prefixed(interpreter_label(self.implementation, self.version), self.platform)
+        return system_prefixed(interpreter_name(self.implementation, self.version), self.platform)
 
     @property
     def description(self) -> str:
@@ -297,7 +296,7 @@ def discover(specs: list[str]) -> list[Target]:
                 if spec == "all":
                     continue  # e.g. a Python 2 in pyenv: "all" means all usable ones
                 raise
-            targets.setdefault(target.label, target)
+            targets.setdefault(target.name, target)
     # This system's interpreters first, then the builds for another (Windows under Wine).
     return sorted(targets.values(), key=lambda t: (t.platform != sys.platform, t.implementation, t.version))
 

@@ -102,7 +102,7 @@ def check(names: list[str], pytest_args: list[str], workers: int, note_option: s
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="mpspec-mutation-") as tmp:
         work = Path(tmp)
-        print(f"interpreters here: {', '.join(t.label for t in targets)}; pytest runs {workers} at a time", flush=True)
+        print(f"interpreters here: {', '.join(t.name for t in targets)}; pytest runs {workers} at a time", flush=True)
         outcomes = run_jobs([Job("(baseline)", "baseline", parallel=True)], work, pytest_args, 1)
         plans = plan_predictions(
             targets, users_of_expectations(work / "baseline.json"), None if everything else set(names)

@@ -58,7 +58,7 @@ def _swap(key: str, make: Callable[[Expectation], Expectation]) -> Callable[...,
         expectations[key] = new
         for claim_id, claim in list(claims.items()):
             if claim.expectation.key == key:
-                claims[claim_id] = dataclasses.replace(claim, predicts=new)
+                claims[claim_id] = dataclasses.replace(claim, expectation=new)
 
     return change
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.claims.catalogue import CLAIMS, EXPECTATIONS
-from harness.claims.model import ALL_START_METHODS, AS_NOTED_CONDITION, NO_METHOD, Point, readers_points
+from harness.claims.model import ALL_START_METHODS, NO_METHOD, NOTED_CONDITIONS, Point, readers_points
 from harness.pythons import dotted
 from harness.running.targets import Target
 from harness.selfcheck import prediction_mutants
@@ -34,7 +34,7 @@ def _available(targets: list[Target], claims: Iterable[str]) -> list[Point]:
     for claim_id in claims:
         claim = CLAIMS[claim_id]
         for target in targets:
-            for method in claim.methods:
+            for method in claim.point_methods:
                 if method != NO_METHOD and method not in target.start_methods:
                     continue
                 for condition in ("", *claim.conditions):
@@ -44,7 +44,7 @@ def _available(targets: list[Target], claims: Iterable[str]) -> list[Point]:
 
 def _everywhere(claims: Iterable[str]) -> list[Point]:
     """The points of every platform, implementation and version the readers run, with every version bound."""
-    conditions = {AS_NOTED_CONDITION} | {c for claim in claims for c in CLAIMS[claim].conditions}
+    conditions = {NOTED_CONDITIONS} | {c for claim in claims for c in CLAIMS[claim].conditions}
     variations = [v for e in EXPECTATIONS.values() for v in e.variations]
     return readers_points((*ALL_START_METHODS, NO_METHOD), sorted(conditions), variations)
 

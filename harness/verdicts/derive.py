@@ -9,8 +9,8 @@ from collections.abc import Iterable, Mapping
 from typing import Mapping as MappingAlias  # subscriptable at run time on 3.8, for the alias
 
 from harness.claims.catalogue import CLAIMS
-from harness.claims.model import AS_NOTED, NO_METHOD, Claim, Point, Verdict, predicted_points, verdict_of
-from harness.pythons import dotted, interpreter_label, system_prefixed
+from harness.claims.model import NO_METHOD, NOTED_VALUE, Claim, Point, Verdict, predicted_points, verdict_of
+from harness.pythons import dotted, interpreter_name, system_prefixed
 
 Observed = MappingAlias[Point, bool]
 
@@ -40,7 +40,7 @@ def disagreements(observed: Mapping[str, Observed]) -> list[str]:
 
 
 def _label(point: Point) -> tuple[str, int, int]:
-    """As ``Target.label``, in parts: another system's build is prefixed with it (win32-cpython, 3, 13)."""
+    """As ``Target.name``, in parts: another system's build is prefixed with it (win32-cpython, 3, 13)."""
     return (system_prefixed(point.implementation, point.platform), point.version[0], point.version[1])
 
 
@@ -60,7 +60,7 @@ def _ranges(labels: Iterable[tuple[str, int, int]]) -> str:
 
 def _run_text(run: list[tuple[str, int, int]]) -> str:
     first, last = run[0], run[-1]
-    return interpreter_label(first[0], first[1:]) + (f"-{dotted(last[1:])}" if last != first else "")
+    return interpreter_name(first[0], first[1:]) + (f"-{dotted(last[1:])}" if last != first else "")
 
 
 def _where(points: Iterable[Point]) -> str:
@@ -100,7 +100,7 @@ def summary(claim: Claim, observed: Observed) -> str:
     elsewhere = [
         v.where()
         for v in claim.variations()
-        if not claim.holds(claim.shows if v.value is AS_NOTED else v.value)
+        if not claim.holds(claim.shows if v.value is NOTED_VALUE else v.value)
         and not v.conditions
         and not any(v.applies(p) for p in observed)
     ]

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.claims.catalogue import CLAIMS
-from harness.claims.model import AS_NOTED_CONDITION, NO_METHOD, Point, full_version
-from harness.pythons import interpreter_label
+from harness.claims.model import NO_METHOD, NOTED_CONDITIONS, Point, full_version
+from harness.pythons import column_name, interpreter_name, system_name
 from harness.running.targets import Target
 from harness.verdicts.cells import MARK, NOT_APPLICABLE, WORST_FIRST, Found, cell
 
@@ -36,20 +36,18 @@ class Column:
     environment: tuple[str, ...] = ()  # the target's Point.environment
 
     @property
-    def label(self) -> str:
-        return interpreter_label(self.implementation, self.version)
+    def interpreter(self) -> str:
+        return interpreter_name(self.implementation, self.version)
 
     @property
     def system(self) -> str:
-        """``linux``, ``win32``, ``win32 (Wine 8.0)``."""
-        return f"{self.platform} ({self.emulator})" if self.emulator else self.platform
+        return system_name(self.platform, self.emulator)
 
     @property
-    def key(self) -> str:
-        """The same as ``Target.column_key``."""
-        return f"{self.system}/{self.label}"
+    def name(self) -> str:
+        return column_name(self.platform, self.emulator, self.implementation, self.version)
 
-    def point(self, start_method: str, condition: str = AS_NOTED_CONDITION) -> Point:
+    def point(self, start_method: str, condition: str = NOTED_CONDITIONS) -> Point:
         """As ``Target.point``: a column's version may lack its patch release (3.13 is 3.13.0)."""
         version = full_version(self.version)
         return Point(self.implementation, version, self.platform, start_method, condition, self.environment)
@@ -96,11 +94,11 @@ def build(columns: Iterable[Column], found: dict[tuple[str, str, str], Found], h
     for claim in CLAIMS.values():
         for column in columns:
             for method in (*column.start_methods, NO_METHOD):
-                mine = found.get((claim.id, column.key, method), Found())
+                mine = found.get((claim.id, column.name, method), Found())
                 if method != NO_METHOD:
                     # An in-process test of a start-method claim speaks for every method of its column.
-                    mine = mine.add(found.get((claim.id, column.key, NO_METHOD), Found()))
-                status, reasons = cell(claim, column.start_methods, method, mine, column.key == host_key)
+                    mine = mine.add(found.get((claim.id, column.name, NO_METHOD), Found()))
+                status, reasons = cell(claim, column.start_methods, method, mine, column.name == host_key)
                 if status == NOT_APPLICABLE and method == NO_METHOD and claim.start_methods:
                     continue
                 if status == NOT_APPLICABLE and method != NO_METHOD and not claim.start_methods:
@@ -109,7 +107,7 @@ def build(columns: Iterable[Column], found: dict[tuple[str, str, str], Found], h
                 cells.append(
                     {
                         "claim": claim.id,
-                        "column": column.key,
+                        "column": column.name,
                         "start_method": method,
                         "status": status,
                         "reasons": reasons,
@@ -153,7 +151,7 @@ def merge(parts: list[dict[str, object]]) -> dict[str, object]:
     cells: dict[tuple[str, str, str], dict[str, object]] = {}
     for part in parts:
         for c in part["columns"]:  # type: ignore[attr-defined]
-            columns.setdefault(Column.from_json(c).key, c)
+            columns.setdefault(Column.from_json(c).name, c)
         for c in part["cells"]:  # type: ignore[attr-defined]
             key3 = (c["claim"], c["column"], c["start_method"])
             old = cells.get(key3)

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from harness.claims import catalogue
-from harness.claims.model import AS_NOTED_CONDITION, NO_METHOD, Claim, Expectation, Point
+from harness.claims.model import NO_METHOD, NOTED_CONDITIONS, Claim, Expectation, Point
 from harness.running.targets import Target
 
 
@@ -63,10 +63,10 @@ class Observer:
         self.observations: list[Observation] = []
         self.uses: list[Use] = []
 
-    def point(self, condition: str = AS_NOTED_CONDITION) -> Point:
+    def point(self, condition: str = NOTED_CONDITIONS) -> Point:
         return self.target.point(self.start_method, condition)
 
-    def expect(self, expectation: Expectation, condition: str = AS_NOTED_CONDITION) -> Any:
+    def expect(self, expectation: Expectation, condition: str = NOTED_CONDITIONS) -> Any:
         """The value ``expectation`` predicts here (as the catalogue has it now)."""
         current = catalogue.expectation(expectation.key)
         value, variation = current.resolve(self.point(condition))
@@ -75,7 +75,7 @@ class Observer:
             self.uses.append(use)
         return value
 
-    def __call__(self, value: Any, condition: str = AS_NOTED_CONDITION) -> None:
+    def __call__(self, value: Any, condition: str = NOTED_CONDITIONS) -> None:
         """Record ``value`` as what the test observed of its claim's fact; fail if it is not the predicted one."""
         if self.claim is None:
             raise RuntimeError("observe() needs a test marked with @pytest.mark.claim(...)")
@@ -84,7 +84,7 @@ class Observer:
         holds = claim.holds(value)
         message = ""
         if value != prediction.value:
-            where = f"{self.target.label} ({self.start_method}{', ' + condition if condition else ''})"
+            where = f"{self.target.name} ({self.start_method}{', ' + condition if condition else ''})"
             message = (
                 f"{claim.id} on {where}: predicted {prediction.describe()}; "
                 f"observed {'holds' if holds else 'does not hold'}: {value!r}"

@@ -121,7 +121,7 @@ CLAIMS: tuple[Claim, ...] = (
         "Only put-before-get-returns is guaranteed; the two prints race. The note's 1 s sleep makes its order "
         "likely; a producer that prints after the consumer's get() returned comes second.",
         note=NoteFact((292, 293), ["set_data", "get_data"], pattern=r"^\[(\w+)\]"),
-        predicts=Expectation(
+        expectation=Expectation(
             "COMM-06/observed",
             "the processes whose lines are printed, in order",
             ["set_data", "get_data"],
@@ -163,7 +163,7 @@ CLAIMS: tuple[Claim, ...] = (
         "It has exactly two ends and a message goes only to the opposite end, once; but nothing stops several "
         "processes from holding one end, which the docs warn may corrupt data when used at the same time.",
         note=NoteFact((298, 298), 2, mentions=("pipe", "1:1")),
-        predicts=Expectation(
+        expectation=Expectation(
             "COMM-09/observed",
             "how many processes used the pipe",
             2,
@@ -216,7 +216,7 @@ CLAIMS: tuple[Claim, ...] = (
         "As COMM-06 for the Queue: only send-before-recv-returns is guaranteed; the child's print after its "
         "send() races the parent's print after its recv().",
         note=NoteFact((322, 323), ["[child]", "received"], pattern=r"^(\[child\]|received)"),
-        predicts=Expectation(
+        expectation=Expectation(
             "COMM-13/observed",
             "the two lines' openings, in printed order",
             ["[child]", "received"],

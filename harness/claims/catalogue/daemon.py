@@ -77,7 +77,7 @@ CLAIMS: tuple[Claim, ...] = (
         Verdict.CAVEAT,
         f"start() checks it with an assert ('{NO_CHILDREN}'), so python -O strips the check and the grandchild starts.",
         note=NoteFact((105, 105), False, mentions=("daemon", "child process", "증손자")),
-        predicts=Expectation(
+        expectation=Expectation(
             "DAEMON-06/observed",
             "whether a daemonic process starts a child",
             False,
@@ -116,7 +116,7 @@ CLAIMS: tuple[Claim, ...] = (
         "python -O strips that assert (as DAEMON-06's): the parent's flag then changes, while the running child "
         "keeps its own.",
         note=NoteFact((87, 88), False, mentions=("daemon = True", "start()")),
-        predicts=Expectation(
+        expectation=Expectation(
             "DAEMON-08/observed",
             "whether the daemon flag changes when set after start()",
             False,
@@ -144,7 +144,7 @@ CLAIMS: tuple[Claim, ...] = (
         "Ending daemons is atexit code of the parent; a parent killed outright (SIGKILL; TerminateProcess on "
         "Windows) or leaving by os._exit() runs none, and the daemon runs on as an orphan.",
         note=NoteFact((102, 102), True, mentions=("daemon = True", "parent process", "child process")),
-        predicts=Expectation("DAEMON-09/observed", "whether the daemonic child ended with its parent", False),
+        expectation=Expectation("DAEMON-09/observed", "whether the daemonic child ended with its parent", False),
     ),
     Claim(
         "DAEMON-10",
@@ -165,6 +165,6 @@ CLAIMS: tuple[Claim, ...] = (
         "The daemon is the main process's child, so the daemon's child is its grandchild (two generations "
         "down, name Process-1:1), not a great-grandchild (three).",
         note=NoteFact((105, 106), 3, pattern=r"(증손자)", extracted=["증손자", "증손자"]),
-        predicts=Expectation("DAEMON-11/observed", "generations between the main process and the daemon's child", 2),
+        expectation=Expectation("DAEMON-11/observed", "generations between the main process and the daemon's child", 2),
     ),
 )

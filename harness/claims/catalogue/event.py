@@ -81,7 +81,7 @@ CLAIMS: tuple[Claim, ...] = (
         "Only if set() lands during a wait: if it lands after a wait timed out and before the loop's "
         "is_set() test, the loop just ends, e2 is never set and 'second' would poll forever.",
         note=NoteFact((196, 203), True, mentions=("is_set()", "wait(1)", "e2.set()")),
-        predicts=Expectation(
+        expectation=Expectation(
             "EVENT-06/observed",
             "whether 'first' passes the signal on to e2",
             True,

@@ -80,7 +80,7 @@ CLAIMS: tuple[Claim, ...] = (
         "Needed under spawn (Windows, as in the note) and forkserver: the child re-runs the module's top "
         "level and refuses to start a process (RuntimeError, child exit code 1); under fork it is not needed.",
         note=NoteFact((1, 326), True, pattern=GUARD, extracted=EVERY_EXAMPLE),
-        predicts=UNGUARDED_CHILD_EXITCODE,
+        expectation=UNGUARDED_CHILD_EXITCODE,
         holds_if=CHILD_FAILS,
     ),
     Claim(
@@ -106,7 +106,7 @@ CLAIMS: tuple[Claim, ...] = (
         "The default start method depends on the platform and version: spawn on Windows, and on macOS from 3.8; "
         "fork on Linux up to 3.13, forkserver from 3.14.",
         note=NoteFact((1, 326), "spawn", pattern=r"(set_start_method|get_context)", extracted=[]),
-        predicts=DEFAULT_START_METHOD,
+        expectation=DEFAULT_START_METHOD,
         start_methods=(),
     ),
     Claim(

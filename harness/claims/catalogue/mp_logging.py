@@ -59,7 +59,7 @@ CLAIMS: tuple[Claim, ...] = (
         "The format is '[%(levelname)s/%(processName)s] %(message)s': a slash and a space, "
         "as the note's own transcript shows.",
         note=NoteFact((16, 16), "\\", pattern=r"%\(levelname\)s(.)%\(processName\)s"),
-        predicts=Expectation("LOG-02/observed", "the character between level and process name", "/"),
+        expectation=Expectation("LOG-02/observed", "the character between level and process name", "/"),
     ),
     Claim(
         "LOG-03",
@@ -87,7 +87,7 @@ CLAIMS: tuple[Claim, ...] = (
             [RUN, SHUTTING_DOWN, FINALIZERS_ALL, FINALIZERS_REST, EXIT_0],
             pattern=LOG_LINE.format("Process-2"),
         ),
-        predicts=Expectation(
+        expectation=Expectation(
             "LOG-04/observed",
             "a child's lifecycle lines, in order",
             [RUN, SHUTTING_DOWN, FINALIZERS_ALL, FINALIZERS_REST, EXIT_0],
@@ -140,7 +140,7 @@ CLAIMS: tuple[Claim, ...] = (
         note=NoteFact(
             (32, 69), CHILDREN, pattern=r"/(Process-\d+)\] child process calling self\.run\(\)$", unordered=True
         ),
-        predicts=Expectation(
+        expectation=Expectation(
             "LOG-07/observed",
             "the names of unnamed children, in creation order",
             CHILDREN,
@@ -164,7 +164,7 @@ CLAIMS: tuple[Claim, ...] = (
         "Nothing orders them: the scheduler decides, and the note's transcript shows one such order (counts "
         "1, 3, 2, 4, 0); a run whose children wait for each other in reverse finishes 4, 3, 2, 1, 0.",
         note=NoteFact((32, 69), [1, 3, 2, 4, 0], pattern=r"^count : (\d+)$"),
-        predicts=Expectation("LOG-08/observed", "the order children print their counts", [4, 3, 2, 1, 0]),
+        expectation=Expectation("LOG-08/observed", "the order children print their counts", [4, 3, 2, 1, 0]),
         holds_if=NEITHER_IN_START_ORDER,
     ),
     Claim(

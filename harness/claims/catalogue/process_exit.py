@@ -117,7 +117,7 @@ CLAIMS: tuple[Claim, ...] = (
         "terminate() only sends the signal: once the child has ended and been joined, its exit code is -SIGTERM "
         "(-15). The note's None is a read made right after terminate(), before the child was reaped (EXIT-10).",
         note=NoteFact((184, 184), None, pattern=EXIT_CODE_LINE),
-        predicts=SIGTERM_EXITCODE,
+        expectation=SIGTERM_EXITCODE,
     ),
     Claim(
         "EXIT-03",
@@ -128,7 +128,7 @@ CLAIMS: tuple[Claim, ...] = (
         "The note says a process can be ended by force; Process.kill() (SIGKILL, exit code -9) exists from 3.7 "
         "(bpo-30794), 3.6 has only terminate().",
         note=NoteFact((113, 114), True, mentions=("강제로 종료",)),
-        predicts=HAS_KILL,
+        expectation=HAS_KILL,
     ),
     Claim(
         "EXIT-04",
@@ -156,7 +156,7 @@ CLAIMS: tuple[Claim, ...] = (
         Verdict.WRONG,
         "The target's return value is discarded; the parent only sees exitcode 0 (results need a Queue, Pipe or Pool).",
         note=NoteFact((114, 114), True, mentions=("결과를 반환",)),
-        predicts=Expectation("EXIT-06/observed", "whether the parent receives the value the target returned", False),
+        expectation=Expectation("EXIT-06/observed", "whether the parent receives the value the target returned", False),
     ),
     Claim(
         "EXIT-07",
@@ -190,7 +190,7 @@ CLAIMS: tuple[Claim, ...] = (
         "The states hold everywhere; the <Process(name, state)> form is 3.6-3.7 only, 3.8+ prints "
         "<Process name='x' pid=N parent=M state exitcode=C> (bpo-35491).",
         note=NoteFact((167, 184), stage_reprs("good_job", keyword_form=False), pattern=r"(<Process\(good_job, \w+\)>)"),
-        predicts=REPRS,
+        expectation=REPRS,
     ),
     Claim(
         "EXIT-10",
@@ -201,7 +201,7 @@ CLAIMS: tuple[Claim, ...] = (
         "terminate() only sends the signal; exitcode stays None until the child is reaped. Windows 3.11.6-3.11.7 "
         "and 3.12.1 set it to -15 inside terminate() (gh-110036), which 3.11.8 and 3.12.2 undid (gh-113009).",
         note=NoteFact((184, 184), None, pattern=EXIT_CODE_LINE),
-        predicts=EXITCODE_RIGHT_AFTER_TERMINATE,
+        expectation=EXITCODE_RIGHT_AFTER_TERMINATE,
     ),
     Claim(
         "EXIT-11",
@@ -237,7 +237,7 @@ CLAIMS: tuple[Claim, ...] = (
         "_bootstrap turns SystemExit into the exit code; without an argument it gave 1 up to 3.8 and gives 0 "
         "from 3.9 (bpo-35727).",
         note=NoteFact((182, 184), SYS_EXIT_CODES, mentions=("exit code",), beside=True),
-        predicts=Expectation(
+        expectation=Expectation(
             "EXIT-13/observed",
             "the exit codes of sys.exit(3), sys.exit('giving up') and sys.exit()",
             SYS_EXIT_CODES,
@@ -262,6 +262,6 @@ CLAIMS: tuple[Claim, ...] = (
         "POSIX reports the signal and multiprocessing negates it; 3.6's forkserver loses it and reports 255 "
         "(bpo-30589).",
         note=NoteFact((182, 184), -signal.SIGTERM, mentions=("exit code",), beside=True),
-        predicts=SIGTERM_EXITCODE,
+        expectation=SIGTERM_EXITCODE,
     ),
 )
