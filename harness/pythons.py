@@ -4,7 +4,7 @@ Two facts, each stated once here:
 
 - the scenarios and mutants (standard library only, Python 3.6 syntax) run on every
   CPython from OLDEST_TARGET and on PyPy: these are the targets, and the versions the
-  catalogue predicts for (``harness.claims.model.MINORS``);
+  catalogue predicts for (``harness.claims.points.MINORS``);
 - pytest and the harness, the host, run on every CPython from OLDEST_HOST (noxfile.py's
   sessions).
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from harness.claims.catalogue import CLAIMS, SECTIONS
-from harness.claims.model import NO_METHOD, predicted_points, verdict_of
+from harness.claims.model import NO_METHOD
+from harness.claims.points import predicted_points, verdict_of
 from harness.plugin.keys import SKIPPED_MODULES, START_METHODS, TARGETS
 from harness.project import PROJECT_ROOT
 

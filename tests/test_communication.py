@@ -18,7 +18,7 @@ from harness.claims.catalogue.communication import (
     QUEUE_EMPTY_MODULE,
     THIRD_PARTY,
 )
-from harness.running.runner import RunResult
+from harness.running.spec import RunResult
 
 GREETING = "hello world"
 PRODUCER_LINE = "[set_data] set queue data : hello world"

@@ -19,7 +19,7 @@ from harness.claims.catalogue.behaviour import (
 )
 from harness.claims.catalogue.daemon import ALREADY_STARTED, NO_CHILDREN, OPTIMIZED
 from harness.claims.catalogue.mp_logging import EXIT_0, JOIN, SHUTTING_DOWN, TERMINATE
-from harness.running.runner import RunResult
+from harness.running.spec import RunResult
 from harness.running.trace import TraceEvent
 
 DAEMON, NON_DAEMON = "Process-1", "Process-2"

@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 
 from harness.project import PROJECT_ROOT
-from harness.running.runner import DROPPED_VARIABLES, RunSpec, run, scenario_environment
-from harness.running.targets import TargetError, discover, host
+from harness.running.discovery import discover
+from harness.running.environment import DROPPED_VARIABLES, scenario_environment
+from harness.running.runner import run
+from harness.running.spec import RunSpec
+from harness.running.targets import TargetError, host
 from mutants import MUTANT_ENV  # the self-check's; the runner keeps a copy (why: harness.running.runner)
 
 pytestmark = pytest.mark.meta

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from harness.claims.catalogue.event import SET_IN_THE_GAP
-from harness.running.runner import RunResult
+from harness.running.spec import RunResult
 from harness.running.trace import TraceEvent
 
 

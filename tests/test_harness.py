@@ -18,7 +18,9 @@ import pytest
 
 from harness.plugin import CORE
 from harness.project import PROJECT_ROOT
-from harness.running.runner import KILLED_STATUS, RunSpec, process_alive, run
+from harness.running.process_tree import KILLED_STATUS, process_alive
+from harness.running.runner import run
+from harness.running.spec import RunSpec
 
 pytestmark = pytest.mark.meta
 

@@ -13,7 +13,7 @@ from harness.claims import note
 from harness.claims.catalogue import CLAIMS
 from harness.claims.catalogue.behaviour import MAIN_MODULE_IN_CHILD
 from harness.claims.catalogue.main_guard import BOOTSTRAP_ERROR_LINKS_DOCS
-from harness.running.runner import RunResult
+from harness.running.spec import RunResult
 
 # Text of the RuntimeError raised by multiprocessing/spawn.py _check_not_importing_main(),
 # line by line with the indentation stripped.

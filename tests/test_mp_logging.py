@@ -23,7 +23,7 @@ from harness.claims.catalogue.mp_logging import (
     SHUTTING_DOWN,
     VIA_CONTEXT,
 )
-from harness.running.runner import RunResult
+from harness.running.spec import RunResult
 
 LIFECYCLE = {RUN, SHUTTING_DOWN, FINALIZERS_ALL, FINALIZERS_REST, EXIT_0}
 FORMAT = "[%(levelname)s/%(processName)s] %(message)s"

@@ -28,7 +28,7 @@ from harness.claims.catalogue.process_exit import (
     SIGNALS_HANDLED_AFTER_TERMINATE,
     stage_reprs,
 )
-from harness.running.runner import RunResult
+from harness.running.spec import RunResult
 
 FINISHING = JOBS[:2]
 BLOCKED = JOBS[2]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.running import targets
+from harness.running import discovery
 
 pytestmark = pytest.mark.meta
 
@@ -41,7 +41,7 @@ def test_path_uv_and_pyenv_pythons_are_found_once_each(nowhere, monkeypatch):
     monkeypatch.setenv("PYENV_ROOT", str(nowhere / "pyenv"))
     monkeypatch.setenv("UV_PYTHON_INSTALL_DIR", str(nowhere / "uv"))
     monkeypatch.setenv("PATH", str(nowhere / "bin"))
-    assert targets.everywhere() == [str(pyenv), str(uv), str(nowhere / "bin" / "python3")]
+    assert discovery.everywhere() == [str(pyenv), str(uv), str(nowhere / "bin" / "python3")]
 
 
 def test_a_place_this_user_may_not_read_is_skipped(nowhere, monkeypatch):
@@ -57,6 +57,6 @@ def test_a_place_this_user_may_not_read_is_skipped(nowhere, monkeypatch):
         return real_is_dir(self)
 
     monkeypatch.setattr(Path, "is_dir", refused)
-    assert targets.everywhere() == []
-    with pytest.raises(targets.TargetError, match=r"^--python 3\.5: no Python 3\.5 found"):
-        targets.resolve("3.5")
+    assert discovery.everywhere() == []
+    with pytest.raises(discovery.TargetError, match=r"^--python 3\.5: no Python 3\.5 found"):
+        discovery.resolve("3.5")

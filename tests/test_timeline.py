@@ -21,7 +21,8 @@ from harness.pages.timeline import render_svg
 from harness.project import PROJECT_ROOT
 from harness.running import cache as cache_module
 from harness.running.cache import RunCache
-from harness.running.runner import RunResult, RunSpec, StoredRunError, line_times
+from harness.running.runner import line_times
+from harness.running.spec import RunResult, RunSpec, StoredRunError
 
 pytestmark = pytest.mark.meta
 

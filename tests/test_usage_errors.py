@@ -14,7 +14,8 @@ from harness.commands import merge
 from harness.plugin import PLUGINS
 from harness.plugin.report_files import _check_writable
 from harness.project import PROJECT_ROOT
-from harness.running.targets import TargetError, discover
+from harness.running.discovery import discover
+from harness.running.targets import TargetError
 from harness.verdicts import matrix
 
 pytestmark = pytest.mark.meta

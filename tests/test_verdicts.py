@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 
 from harness.claims.catalogue import CLAIMS
-from harness.claims.model import Point, Verdict, verdict_of
+from harness.claims.model import Point, Verdict
+from harness.claims.points import verdict_of
 from harness.project import PROJECT_ROOT
 from harness.verdicts import derive
 

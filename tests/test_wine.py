@@ -15,7 +15,8 @@ import pytest
 from harness.claims.model import NO_STDLIB_ASSERTS, UNDER_WINE, Point, Variation
 from harness.project import PROJECT_ROOT
 from harness.running import wine
-from harness.running.targets import Target, TargetError, discover, newest_windows_build, probe
+from harness.running.discovery import discover, newest_windows_build
+from harness.running.targets import Target, TargetError, probe
 from harness.verdicts import matrix
 
 pytestmark = pytest.mark.meta

@@ -9,7 +9,8 @@ from pathlib import Path
 from harness.console import OneLineParser
 from harness.pages.timeline import render_svg
 from harness.project import PROJECT_ROOT
-from harness.running.runner import HarnessError, RunSpec, run
+from harness.running.runner import run
+from harness.running.spec import HarnessError, RunSpec
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,7 @@ from harness.claims.catalogue import CLAIMS, SECTIONS
 from harness.claims.model import NO_METHOD, Claim, Point
 from harness.pages import timeline
 from harness.pages.style import FONTS, css_class, esc
-from harness.running.runner import RunResult, StoredRunError
+from harness.running.spec import RunResult, StoredRunError
 from harness.verdicts import derive, matrix
 from harness.verdicts.cells import MARK
 from harness.verdicts.observe import Observation

@@ -27,13 +27,11 @@ draws a run by hand (``harness.commands.timeline``).
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
-from harness.claims.catalogue import mp_logging
-from harness.running.runner import RunResult
+from harness.pages.timeline_lanes import Lane, Mark, lanes_of, short
+from harness.running.spec import RunResult
 
 WIDTH = 900
 LABEL_WIDTH = 110  # lane labels
@@ -45,14 +43,8 @@ FOOTER = 8
 MERGE_PX = 2.0  # ticks of one lane closer than this become one tick
 MAX_TICKS = 60  # per lane; beyond it ticks are merged more coarsely
 MAX_TOOLTIP_LINES = 8
-MAX_TOOLTIP_CHARS = 300
 CHAR_PX = 5.6  # approximate width of a 9 px label character
 
-# multiprocessing's log messages, as the catalogue has them, followed by what they name.
-TERMINATE = re.compile(re.escape(mp_logging.TERMINATE) + r"(?P<name>.+)$")
-JOIN = re.compile(re.escape(mp_logging.JOIN) + r"(?P<name>.+)$")
-EXITING = re.compile(re.escape(mp_logging.EXITING) + r"(?P<code>-?\d+)$")
-SYNC = re.compile(r"(^|-)(set|clear|wait|waiting|release|released|join|joined|joining|send|sent|recv|put|get|got)($|-)")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _STYLE = (
@@ -77,28 +69,9 @@ _STYLE = (
 )
 
 
-@dataclass
-class _Mark:
-    t: float  # seconds since the run started
-    kind: str  # start, log, event, terminate, join, end
-    tooltip: str
-    label: str = ""
-    css: str = ""
-    exitcode: int | None = None
-
-
-@dataclass
-class _Lane:
-    name: str
-    first: float | None = None  # seconds; for ordering
-    pid: int | None = None
-    marks: list[_Mark] = field(default_factory=list)
-    end: _Mark | None = None
-
-
 def render_svg(result: RunResult) -> str:
     """The timeline of ``result`` as one ``<svg class="mpspec-timeline">`` element."""
-    lanes = _lanes(result)
+    lanes = lanes_of(result)
     span = max([result.duration, 1e-3] + [m.t for lane in lanes for m in lane.marks + _opt(lane.end)])
     height = HEADER + LANE_HEIGHT * max(len(lanes), 1) + FOOTER
 
@@ -118,123 +91,7 @@ def render_svg(result: RunResult) -> str:
     return "".join(out)
 
 
-# --- what happened, per process -------------------------------------------------
-
-
-def _lanes(result: RunResult) -> list[_Lane]:
-    lanes: dict[str, _Lane] = {"MainProcess": _Lane("MainProcess")}
-    referenced: dict[str, float] = {}  # children named by the parent, for ordering
-    exitcodes: dict[str, tuple[int, float, str]] = {}  # name -> code, time, tooltip
-
-    def lane(name: str) -> _Lane:
-        return lanes.setdefault(name, _Lane(name))
-
-    def seen(target: _Lane, t: float) -> None:
-        if target.first is None or t < target.first:
-            target.first = t
-
-    def rel(stamp: float) -> float:
-        return max(stamp - result.started_at, 0.0)
-
-    for event in result.trace:
-        t = rel(event.t)
-        own = lane(event.process)
-        own.pid = own.pid or event.pid
-        seen(own, t)
-        tooltip = f"[{event.process}] {event.event} {_json(event.data)}"
-        for name, code in _exit_codes(event.data):
-            if name != event.process:
-                exitcodes.setdefault(name, (code, t, tooltip))
-        named = event.data.get("name")
-        if isinstance(named, str) and named != event.process:
-            referenced.setdefault(named, t)
-        css = "event sync" if SYNC.search(event.event) else "event"
-        own.marks.append(_Mark(t, "event", tooltip, event.event, css))
-
-    stderr_lines = result.stderr.splitlines()
-    for record in result.log:  # parsed from stderr, each line of which has its stamp
-        t = rel(result.stderr_times[record.line - 1])
-        own = lane(record.process)
-        seen(own, t)
-        line = stderr_lines[record.line - 1]
-        terminated, joined, exiting = (p.match(record.message) for p in (TERMINATE, JOIN, EXITING))
-        for match in (terminated, joined):
-            if match:
-                referenced.setdefault(match["name"], t)
-        if terminated:
-            target = lane(terminated["name"])
-            own.marks.append(_Mark(t, "terminate", line, "terminate " + target.name, "marker terminate"))
-            if target.end is None:
-                target.end = _Mark(t, "end", line, "terminated", "signal")
-        elif joined:
-            own.marks.append(_Mark(t, "join", line, "join " + joined["name"], "marker join"))
-        elif exiting:
-            code = int(exiting["code"])
-            own.end = _Mark(t, "end", line, f"exit {code}", _exit_css(code), code)
-        else:
-            own.marks.append(_Mark(t, "log", line))
-
-    for name, (code, t, tooltip) in exitcodes.items():
-        target = lane(name)
-        if target.end is not None and target.end.exitcode is None:  # terminated: now with its code
-            target.end.exitcode = code
-            target.end.label = f"terminated {code}"
-            target.end.css = _exit_css(code)
-            target.end.tooltip += f"\nended: exitcode {code} ({tooltip})"
-        elif target.end is None:
-            target.end = _Mark(t, "end", tooltip, f"ended: exitcode {code}", _exit_css(code), code)
-
-    main = lanes["MainProcess"]
-    main.end = _parent_end(result)
-    for item in lanes.values():  # a child is first seen when the parent names it (started, joined) or it acts
-        if item.name in referenced:
-            seen(item, referenced[item.name])
-    children = [item for item in lanes.values() if item.name != "MainProcess"]
-    # Sorted is stable: lanes without any time keep the order they were found in.
-    children.sort(key=lambda item: (item.first is None, item.first or 0.0))
-    ordered = [main, *children]
-    for item in ordered:
-        item.marks.sort(key=lambda m: m.t)
-        if item.marks:
-            first = item.marks[0]
-            item.marks.insert(0, _Mark(first.t, "start", f"{item.name} first seen: {first.tooltip}", "start"))
-    return ordered
-
-
-def _exit_codes(data: dict[str, Any]) -> list[tuple[str, int]]:
-    """Exit codes a trace event reports for other processes: ``name`` with
-    ``exitcode``, or an ``exitcodes`` mapping of names to codes."""
-    found = []
-    name, code = data.get("name"), data.get("exitcode")
-    if isinstance(name, str) and isinstance(code, int) and not isinstance(code, bool):
-        found.append((name, code))
-    codes = data.get("exitcodes")
-    if isinstance(codes, dict):
-        found += [(k, v) for k, v in codes.items() if isinstance(v, int) and not isinstance(v, bool)]
-    return found
-
-
-def _parent_end(result: RunResult) -> _Mark:
-    code = result.returncode
-    if result.timed_out:
-        label, css = "timed out: killed", "signal"
-    elif result.interrupted:
-        label, css = "interrupted: killed", "signal"
-    elif code is None:
-        label, css = "no exit status", "unknown"
-    else:
-        label, css = (f"killed {code}" if code < 0 else f"exit {code}"), _exit_css(code)
-    tooltip = f"the scenario's exit status: {code} after {result.duration:.3f} s"
-    if result.leftovers:
-        tooltip += f"; processes left behind (killed): {list(result.leftovers)}"
-    return _Mark(result.duration, "end", tooltip, label, css, code)
-
-
-def _exit_css(code: int) -> str:
-    return "ok" if code == 0 else "signal" if code < 0 else "error"
-
-
-def _opt(mark: _Mark | None) -> list[_Mark]:
+def _opt(mark: Mark | None) -> list[Mark]:
     return [] if mark is None else [mark]
 
 
@@ -275,13 +132,12 @@ def _floor_log10(value: float) -> int:
     return exponent
 
 
-def _draw_lane(lane: _Lane, y: int, x: Any) -> list[str]:
+def _draw_lane(lane: Lane, y: int, x: Any) -> list[str]:
     title = lane.name if lane.pid is None else f"{lane.name} (pid {lane.pid})"
     pid = "" if lane.pid is None else f' data-pid="{lane.pid}"'
     parts = [
         f'<g class="lane" data-process={_attr(lane.name)}{pid}>',
-        f'<text class="lane-label" x="6" y="{y + 4}">'
-        f"<title>{_text(title)}</title>{_text(_short(lane.name, 18))}</text>",
+        f'<text class="lane-label" x="6" y="{y + 4}"><title>{_text(title)}</title>{_text(short(lane.name, 18))}</text>',
     ]
     times = [m.t for m in lane.marks + _opt(lane.end)]
     if times:
@@ -311,7 +167,7 @@ def _draw_lane(lane: _Lane, y: int, x: Any) -> list[str]:
     return parts
 
 
-def _end_marker(mark: _Mark, y: int, x: Any, labels: _Labels) -> str:
+def _end_marker(mark: Mark, y: int, x: Any, labels: _Labels) -> str:
     px = x(mark.t)
     code = "" if mark.exitcode is None else f' data-exitcode="{mark.exitcode}"'
     square = (
@@ -328,7 +184,7 @@ def _end_marker(mark: _Mark, y: int, x: Any, labels: _Labels) -> str:
     )
 
 
-def _shape(mark: _Mark, px: float, y: int) -> str:
+def _shape(mark: Mark, px: float, y: int) -> str:
     title = f"<title>{_text(mark.tooltip)}</title>"
     if mark.kind == "start":
         return f'<circle class="marker start" cx="{px:.1f}" cy="{y}" r="4">{title}</circle>'
@@ -353,7 +209,7 @@ class _Labels:
         return False
 
     def place(self, px: float, y: int, text: str, css: str) -> list[str]:
-        text = _short(text, 22)
+        text = short(text, 22)
         width = len(text) * CHAR_PX
         left = px - width / 2
         for row, dy in ((0, -8), (1, 15)):
@@ -362,7 +218,7 @@ class _Labels:
         return []
 
 
-def _merged_ticks(marks: list[_Mark], x: Any) -> list[tuple[float, str]]:
+def _merged_ticks(marks: list[Mark], x: Any) -> list[tuple[float, str]]:
     merge = MERGE_PX
     while True:
         groups: list[tuple[float, list[str]]] = []
@@ -379,21 +235,13 @@ def _merged_ticks(marks: list[_Mark], x: Any) -> list[tuple[float, str]]:
 
 
 def _tooltip_lines(lines: list[str]) -> str:
-    shown = [_short(line, 160) for line in lines[:MAX_TOOLTIP_LINES]]
+    shown = [short(line, 160) for line in lines[:MAX_TOOLTIP_LINES]]
     if len(lines) > MAX_TOOLTIP_LINES:
         shown.append(f"... and {len(lines) - MAX_TOOLTIP_LINES} more lines")
     return "\n".join(shown)
 
 
 # --- text -----------------------------------------------------------------------
-
-
-def _json(data: dict[str, Any]) -> str:
-    return _short(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str), MAX_TOOLTIP_CHARS)
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _text(text: str) -> str:

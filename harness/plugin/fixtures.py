@@ -19,7 +19,8 @@ from harness.plugin.keys import OBSERVER, RUN_FILES, RUNS, STOPPER, THE_NOTE, cl
 from harness.plugin.selection import shared_dir
 from harness.running.cache import RunCache
 from harness.running.mplog import MpLog, from_logging
-from harness.running.runner import RunResult, RunSpec, RunStopped, stop_runs_in_flight
+from harness.running.runner import stop_runs_in_flight
+from harness.running.spec import RunResult, RunSpec, RunStopped
 from harness.running.targets import Target, host
 from harness.verdicts.observe import Observer
 

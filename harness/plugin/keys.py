@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set
 import pytest
 
 from harness.claims.note import Note
-from harness.running.runner import RunResult
+from harness.running.spec import RunResult
 from harness.running.targets import Target
 from harness.verdicts.observe import Observer
 

@@ -16,7 +16,8 @@ from harness.claims.catalogue import CLAIMS
 from harness.claims.model import ALL_START_METHODS, UNDER_WINE
 from harness.plugin.keys import EXTRA_WINDOWS, START_METHODS, TARGETS, WINE_KEEPERS
 from harness.running import wine
-from harness.running.targets import Target, TargetError, discover, host, newest_windows_build
+from harness.running.discovery import discover, newest_windows_build
+from harness.running.targets import Target, TargetError, host
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-metadata, whose table lists the targets

@@ -13,7 +13,8 @@ from typing import Callable
 
 from filelock import FileLock
 
-from harness.running.runner import RunResult, RunSpec, StoredRunError, run
+from harness.running.runner import run
+from harness.running.spec import RunResult, RunSpec, StoredRunError
 
 
 class RunCache:

@@ -36,7 +36,8 @@ from pathlib import Path
 from harness.claims import note
 from harness.claims.catalogue import CLAIMS, EXPECTATIONS
 from harness.project import PROJECT_ROOT
-from harness.running.targets import TargetError, discover
+from harness.running.discovery import discover
+from harness.running.targets import TargetError
 from harness.selfcheck import prediction_mutants
 from harness.selfcheck.jobs import Job, run_jobs
 from harness.selfcheck.prediction_plan import plan_predictions, users_of_expectations

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.claims.catalogue import CLAIMS, EXPECTATIONS
-from harness.claims.model import ALL_START_METHODS, NO_METHOD, NOTED_CONDITIONS, Point, readers_points
+from harness.claims.model import ALL_START_METHODS, NO_METHOD, NOTED_CONDITIONS, Point
+from harness.claims.points import readers_points
 from harness.pythons import dotted
 from harness.running.targets import Target
 from harness.selfcheck import prediction_mutants

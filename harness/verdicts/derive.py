@@ -9,7 +9,8 @@ from collections.abc import Iterable, Mapping
 from typing import Mapping as MappingAlias  # subscriptable at run time on 3.8, for the alias
 
 from harness.claims.catalogue import CLAIMS
-from harness.claims.model import NO_METHOD, NOTED_VALUE, Claim, Point, Verdict, predicted_points, verdict_of
+from harness.claims.model import NO_METHOD, NOTED_VALUE, Claim, Point, Verdict
+from harness.claims.points import predicted_points, verdict_of
 from harness.pythons import dotted, interpreter_name, system_prefixed
 
 Observed = MappingAlias[Point, bool]
