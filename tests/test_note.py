@@ -11,7 +11,7 @@ import pytest
 
 from harness.claims import note
 from harness.claims.catalogue import CLAIMS
-from harness.claims.catalogue.transcripts import TRANSCRIPTS
+from harness.claims.catalogue.transcript_runs import TRANSCRIPTS
 from harness.claims.note_transcripts import Account, account
 from harness.plugin.keys import START_METHODS
 from harness.project import PROJECT_ROOT

@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from harness.claims import note
-from harness.pages import browser, files
+from harness.pages import files
+from harness.verdicts import predicted
 
 pytestmark = [pytest.mark.meta, pytest.mark.readme]
 
@@ -210,8 +211,8 @@ def merges(args: list[str], tmp_path: Path) -> None:
             platform = {"linux": "linux", "macos": "darwin", "windows": "win32"}[system]
             path = tmp_path / arg
             path.parent.mkdir(parents=True, exist_ok=True)
-            cols = browser.columns(platform, [(3, 12)], ("spawn",))
-            files.write(browser.predicted_matrix(cols), path)
+            cols = predicted.columns(platform, [(3, 12)], ("spawn",))
+            files.write(predicted.predicted_matrix(cols), path)
             inputs.append(str(path))
     ok(run([sys.executable, "-m", "harness", "merge", "-o", str(tmp_path / "merged.json"), *inputs]))
 

@@ -20,7 +20,7 @@ from harness.claims.catalogue import CLAIMS
 from harness.claims.model import NO_STDLIB_ASSERTS, UNDER_WINE
 from harness.pages import browser, files
 from harness.project import IsolatedRun
-from harness.verdicts import matrix
+from harness.verdicts import matrix, predicted
 
 # One worker builds the small report once for every test here.
 pytestmark = [pytest.mark.meta, pytest.mark.browser, pytest.mark.xdist_group("report-browser")]
@@ -218,8 +218,8 @@ def _local(href: str) -> Path:
 def nine_interpreters(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The matrix page of `--python all` on this machine (CPython 3.6-3.13 and PyPy), as predicted."""
     json_path = tmp_path_factory.mktemp("nine") / "matrix.json"
-    cols = browser.columns("linux", NINE, ("fork", "spawn", "forkserver"))
-    return files.write(browser.predicted_matrix(cols), json_path)
+    cols = predicted.columns("linux", NINE, ("fork", "spawn", "forkserver"))
+    return files.write(predicted.predicted_matrix(cols), json_path)
 
 
 @pytest.fixture(scope="module")
@@ -230,8 +230,8 @@ def with_windows_under_wine(tmp_path_factory: pytest.TempPathFactory) -> Path:
         matrix.Column("win32", "cpython", (3, minor, 0), ("spawn",), "Wine 8.0", (UNDER_WINE, NO_STDLIB_ASSERTS))
         for minor in range(8, 14)
     ]
-    cols = [*browser.columns("linux", NINE, ("fork", "spawn", "forkserver")), *windows]
-    return files.write(browser.predicted_matrix(cols), json_path)
+    cols = [*predicted.columns("linux", NINE, ("fork", "spawn", "forkserver")), *windows]
+    return files.write(predicted.predicted_matrix(cols), json_path)
 
 
 @pytest.fixture(scope="module")
@@ -239,11 +239,11 @@ def three_systems(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same with macOS and Windows columns merged in, as the CI workflow makes it."""
     json_path = tmp_path_factory.mktemp("merged") / "matrix.json"
     cols = [
-        *browser.columns("linux", NINE, ("fork", "spawn", "forkserver")),
-        *browser.columns("darwin", [(3, 8), (3, 13)], ("spawn", "fork", "forkserver")),
-        *browser.columns("win32", [(3, 8), (3, 11), (3, 13)], ("spawn",)),
+        *predicted.columns("linux", NINE, ("fork", "spawn", "forkserver")),
+        *predicted.columns("darwin", [(3, 8), (3, 13)], ("spawn", "fork", "forkserver")),
+        *predicted.columns("win32", [(3, 8), (3, 11), (3, 13)], ("spawn",)),
     ]
-    return files.write(browser.predicted_matrix(cols), json_path)
+    return files.write(predicted.predicted_matrix(cols), json_path)
 
 
 def test_nine_interpreters_fit_1600_px_one_line_a_claim(page, nine_interpreters: Path, request) -> None:

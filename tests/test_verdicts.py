@@ -37,7 +37,7 @@ def test_an_observation_against_the_verdict_is_a_disagreement():
 
 def test_the_summary_says_what_was_observed_and_what_is_predicted_beyond_it():
     observed = {point(method=m): True for m in ("fork", "spawn", "forkserver")}
-    assert derive.summary(CLAIMS["LOG-04"], observed) == (
+    assert derive.observed_account(CLAIMS["LOG-04"], observed) == (
         "holds on cpython3.11 (fork, spawn, forkserver); predicted not to hold: from 3.13"
     )
 

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from harness.claims.catalogue import CLAIMS, SECTIONS
-from harness.claims.catalogue.transcripts import TranscriptSpec
+from harness.claims.catalogue.transcript_runs import TranscriptSpec
 from harness.claims.model import NOTED_CONDITIONS, Claim, Point, Section
 from harness.claims.note import Note
 

@@ -142,7 +142,7 @@ def _claim_row(
         f"<tr class='mpspec-claim' id='claim-{esc(claim.id)}' data-claim='{esc(claim.id)}'><td>{esc(claim.id)}</td>"
         f"<td><span class='en'>{esc(claim.en)}</span><span class='ko' lang='ko'>{esc(claim.ko)}</span></td>"
         f"<td><span class='verdict'>{esc(claim.verdict.value)}</span>"
-        f"{'<br><i>observed: ' + esc(derive.summary(claim, observed)) + '</i>' if observed else ''}"
+        f"{'<br><i>observed: ' + esc(derive.observed_account(claim, observed)) + '</i>' if observed else ''}"
         f"<br>{esc(claim.reason)}</td>"
         f"<td>{''.join(marks)}</td><td>{links or '<small>no test ran</small>'}</td></tr>"
     )

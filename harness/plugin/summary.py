@@ -111,7 +111,7 @@ def claims_tree(data: dict[str, object], observed: dict[str, dict[Point, bool]])
             else:
                 mark, word = TREE_MARK[claim.verdict], claim.verdict.value
             totals[word] += 1
-            detail = derive.summary(claim, mine) if claim.testable and mine else _clipped(claim.en, 80)
+            detail = derive.observed_account(claim, mine) if claim.testable and mine else _clipped(claim.en, 80)
             lines.append(f"  {mark} {claim.id:<10} {word}: {detail}")
     lines.append("claims: " + ", ".join(f"{n} {w}" for w, n in totals.items()))
     return lines

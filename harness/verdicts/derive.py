@@ -32,7 +32,7 @@ def disagreements(observed: Mapping[str, Observed]) -> list[str]:
         mine = observed.get(claim.id, {})
         shown = derived(claim, mine)
         if shown is not claim.verdict:
-            what = summary(claim, mine) if mine else "nothing observed in this run"
+            what = observed_account(claim, mine) if mine else "nothing observed in this run"
             problems.append(
                 f"{claim.id}: the catalogue says {claim.verdict.value!r}, the points show "
                 f"{shown.value if shown else 'nothing'!r} ({what})"
@@ -80,7 +80,7 @@ def _where(points: Iterable[Point]) -> str:
     return "; ".join(parts)
 
 
-def summary(claim: Claim, observed: Observed) -> str:
+def observed_account(claim: Claim, observed: Observed) -> str:
     """What a run observed of the claim, and where it is predicted not to hold beyond that.
 
     ``holds on cpython3.11 (fork, spawn, forkserver); predicted not to hold: from 3.13``
