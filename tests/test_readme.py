@@ -125,6 +125,9 @@ def test_documented_command_runs(command: Command, tmp_path: Path, request: pyte
         sessions(argv[1:])
     elif head.startswith("scripts/"):
         answers_help(argv[1:])
+    elif argv[0] == "lint-imports":
+        pytest.importorskip("importlinter", reason="import-linter (requirements-dev.txt, Python 3.11+)")
+        ok(run(argv))
     elif argv[0] in ("ruff", "mypy"):
         ok(run([*argv[:2], "--check", *argv[2:]] if argv[:2] == ["ruff", "format"] else argv))
     elif argv[0] == "bash":
