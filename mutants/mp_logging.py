@@ -225,3 +225,15 @@ class _EachTwice(object):
 )
 def log_exit_joins_each_child_twice():
     _exit_function_defaults(active_children=_EachTwice)
+
+
+@mutant(
+    "log-main-process-renamed",
+    claims=("LOG-12",),
+    description="the main process is named 'Main', not 'MainProcess', so the parent's records carry that name",
+)
+def log_main_process_renamed():
+    main = multiprocessing.process.current_process()
+    # process.py deletes the class once it has made the main process; a spawned child is renamed by prepare().
+    if type(main).__name__ == "_MainProcess":
+        main._name = "Main"

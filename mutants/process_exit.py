@@ -119,12 +119,21 @@ def _repr_38(self):
 
 @mutant(
     "repr-other-version-form",
-    claims=("EXIT-09", "EXIT-02", "EXIT-03", "EXIT-13"),
+    claims=("EXIT-09", "EXIT-15", "EXIT-03", "EXIT-13"),
     description="repr(Process) uses the other version's form: <Process(name, state)> on 3.8+, "
     "<Process name='x' pid=N ...> on 3.6/3.7 (bpo-35491 swapped)",
 )
 def repr_other_version_form():
     _process.BaseProcess.__repr__ = _repr_36 if sys.version_info >= (3, 8) else _repr_38
+
+
+@mutant(
+    "repr-signal-exit-code-unnamed",
+    claims=("EXIT-15",),
+    description="repr(Process) gives a signal's exit code as its number (-15), not the signal's name",
+)
+def repr_signal_exit_code_unnamed():
+    _process._exitcode_to_name.clear()  # process.py's -signum -> name table, read by __repr__
 
 
 @mutant(

@@ -190,3 +190,16 @@ def test_each_child_is_joined_once_in_the_order_of_a_set(run_scenario, start_met
     joined = [m[len(JOIN) :] for m in r.log.messages("MainProcess") if m.startswith(JOIN)]
     assert joined == r.trace.one("children-order", "MainProcess")["names"]
     observe(sorted(joined))
+
+
+@pytest.mark.claim("LOG-12")
+def test_the_parents_own_records_carry_the_name_main_process(run_scenario, start_method, observe):
+    """Every record no child logged, the parent's exit lines among them, carries the name MainProcess."""
+    r = run_scenario("mp_logging", start_method, variant="gated")
+    assert r.returncode == 0
+    children = [e["name"] for e in r.trace.named("started")]
+    assert children == CHILDREN
+    parents = [rec for rec in r.log if rec.process not in children]
+    assert sorted(rec.message for rec in parents if rec.message.startswith(JOIN)) == [JOIN + c for c in CHILDREN]
+    assert [rec.message for rec in parents if rec.message == SHUTTING_DOWN] == [SHUTTING_DOWN]
+    observe(sorted({rec.process for rec in parents}))

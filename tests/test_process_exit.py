@@ -69,6 +69,15 @@ def process_repr(r: RunResult, observe, name: str, status: str, exitcode: int | 
     return process_exit.process_repr(name, status, exitcode, keyword_form=keyword_form, pid=pid, parent=parent_pid(r))
 
 
+def state_and_exit_code(text: str, name: str) -> str:
+    """What a repr says after the process's name, pid and parent, in either form (EXIT-09):
+    ``stopped[SIGTERM]`` of ``<Process(name, stopped[SIGTERM])>``, ``stopped exitcode=-SIGTERM`` of
+    ``<Process name='name' pid=N parent=M stopped exitcode=-SIGTERM>``."""
+    found = re.fullmatch(rf"<Process(?:\({name}, (.+)\)| name='{name}' pid=\d+ parent=\d+ (.+))>", text)
+    assert found, text
+    return found[1] or found[2]
+
+
 def killed_exitcode(observe) -> int:
     """The exit code of a child ended by kill() or, where Process has none (3.6), by terminate()."""
     return observe.expect(KILLED_EXITCODE) if observe.expect(HAS_KILL) else observe.expect(SIGTERM_EXITCODE)
@@ -100,7 +109,7 @@ def test_terminate_sends_sigterm_or_ends_the_process_outright(run_scenario, star
     assert [e.seq > terminating.seq for e in received] == [True] * len(received)
 
 
-# --- EXIT-02 / EXIT-10 / EXIT-14: the terminated job's exit code ---------------
+# --- EXIT-02 / EXIT-10 / EXIT-14 / EXIT-15: the terminated job's exit code and repr ---
 
 
 @pytest.mark.claim("EXIT-02")
@@ -109,7 +118,9 @@ def test_terminated_process_exit_code_is_not_none_once_it_ended(run_scenario, st
     r = document(run_scenario, start_method)
     reads = stage(r, "exit-code", BLOCKED)
     assert list(reads) == ["after-terminate", "after-join"]
-    assert reads["after-join"]["repr"] == process_repr(r, observe, BLOCKED, "stopped", reads["after-join"]["exitcode"])
+    assert (
+        f"process check : {reads['after-join']['repr']} exit code : {reads['after-join']['exitcode']}" in r.stdout_lines
+    )
     observe(reads["after-join"]["exitcode"])
 
 
@@ -122,6 +133,16 @@ def test_exitcode_is_none_right_after_terminate(run_scenario, start_method, obse
     assert read["repr"] == process_repr(r, observe, BLOCKED, "started" if early is None else "stopped", early)
     assert f"process check : {read['repr']} exit code : {read['exitcode']}" in r.stdout_lines
     observe(read["exitcode"])
+
+
+@pytest.mark.claim("EXIT-15")
+def test_terminated_process_prints_as_stopped_naming_sigterm(run_scenario, start_method, observe):
+    """Once joined, the terminated job's repr says stopped and names SIGTERM as its exit code."""
+    r = document(run_scenario, start_method)
+    read = stage(r, "exit-code", BLOCKED)["after-join"]
+    assert read["exitcode"] == observe.expect(SIGTERM_EXITCODE)
+    assert read["repr"] == process_repr(r, observe, BLOCKED, "stopped", read["exitcode"])
+    observe(state_and_exit_code(read["repr"], BLOCKED))
 
 
 @pytest.mark.claim("EXIT-14")

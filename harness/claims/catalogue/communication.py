@@ -77,7 +77,8 @@ CLAIMS: tuple[Claim, ...] = (
         "(get 전에 1초 자는 노트의 소비자 옆에서) Queue.get()은 꺼낼 항목이 생길 때까지 기다린다. 먼저 get()을 "
         "부른 소비자는 생산자가 항목을 넣은 뒤에야 값을 받는다.",
         Verdict.HOLDS,
-        "get() with block=True polls the queue's pipe without a deadline until a message can be read.",
+        "get() with block=True and no timeout takes the queue's read lock and does a blocking read of its pipe "
+        "(queues.Queue.get, the same 3.6-3.13): it returns once a message has arrived; only a timeout makes it poll.",
         note=NoteFact((271, 273), True, mentions=("sleep(1)", "q.get()"), beside=True),
     ),
     Claim(

@@ -22,8 +22,9 @@ CLAIMS: tuple[Claim, ...] = (
         "As with threads, a program whose child process is not a daemon does not finish until that child has finished.",
         "스레드와 마찬가지로, 데몬이 아닌 자식 프로세스가 끝나기 전에는 프로그램도 끝나지 않는다.",
         Verdict.HOLDS,
-        "multiprocessing's atexit exit function (util._exit_function) joins every non-daemonic child still "
-        "running, after main() has returned.",
+        "multiprocessing's atexit exit function (util._exit_function, the same 3.6-3.13) joins, after main() has "
+        "returned, every child active_children() still lists; it has terminated the daemonic ones first, so what "
+        "holds the program back is each non-daemonic child, joined without a timeout.",
         note=NoteFact((75, 75), True, mentions=("스레드", "자식 프로세스", "메인 프로그램")),
     ),
     Claim(
@@ -33,8 +34,9 @@ CLAIMS: tuple[Claim, ...] = (
         "ends with it.",
         "데몬 자식 프로세스는 프로그램 종료를 막지 않으며, 부모가 정상적으로 끝나면 함께 끝난다.",
         Verdict.HOLDS,
-        "At a normal exit the exit function terminates every daemonic child still running (SIGTERM), before "
-        "it joins the others.",
+        "At a normal exit util._exit_function (3.6-3.13) first calls terminate() on every daemonic child "
+        "active_children() lists (SIGTERM), then joins every child it still lists: the non-daemonic ones and each "
+        "terminated daemon not yet reaped ('calling join() for process' follows 'calling terminate() for daemon').",
         note=NoteFact((102, 102), True, mentions=("daemon = True", "parent process", "child process")),
     ),
     Claim(
@@ -43,8 +45,9 @@ CLAIMS: tuple[Claim, ...] = (
         "A child with daemon=False is not ended when its parent ends.",
         "daemon=False인 자식은 부모가 끝나도 종료되지 않는다.",
         Verdict.HOLDS,
-        "The exit function only joins non-daemonic children (the child ends by itself, exit code 0); a parent "
-        "killed outright does not wait, and the child runs on as an orphan.",
+        "The exit function terminates only daemonic children; a non-daemonic one it joins without a timeout (the "
+        "child ends by itself, exit code 0); a parent killed outright does not wait, and the child runs on as an "
+        "orphan.",
         note=NoteFact((103, 103), False, mentions=("daemon = False", "parent process", "child process")),
     ),
     Claim(
@@ -65,8 +68,10 @@ CLAIMS: tuple[Claim, ...] = (
         "Calling join() on a process blocks the caller until that process has ended.",
         "process.join()을 호출하면 호출한 쪽은 그 프로세스가 끝날 때까지 블로킹되어 기다린다.",
         Verdict.HOLDS,
-        "join() waits on the child's sentinel; join(timeout) instead returns after the timeout with the child "
-        "still alive and exitcode None.",
+        "join() calls Popen.wait(): with a timeout it waits on the child's sentinel (connection.wait) and may "
+        "return with the child still alive and exitcode None; without one it blocks in os.waitpid(pid, 0) under "
+        "fork and spawn on POSIX (popen_fork.Popen.wait), reading the exit status off the sentinel under "
+        "forkserver (popen_forkserver.Popen.poll), in WaitForSingleObject(handle, INFINITE) on Windows.",
         note=NoteFact((107, 107), True, mentions=("join()", "blocking", "waiting")),
     ),
     Claim(

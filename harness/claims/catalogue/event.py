@@ -18,8 +18,10 @@ CLAIMS: tuple[Claim, ...] = (
         "한 프로세스가 multiprocessing Event를 set하면 그 이벤트를 기다리던 다른 프로세스가 깨어난다: 부모의 "
         "set()은 자식을, 자식의 set()은 다른 자식을 풀어 준다.",
         Verdict.HOLDS,
-        "The flag and its condition live in named OS semaphores shared by every process holding the Event "
-        "(multiprocessing/synchronize.py), whatever the start method.",
+        "The flag and its condition are OS semaphores shared by every process holding the Event "
+        "(synchronize.SemLock): on POSIX a sem_open semaphore, unlinked at creation in a fork context (unlink_now; "
+        "children inherit it), kept by name for spawn and forkserver children to open; on Windows an unnamed "
+        "semaphore whose handle the child is given. Whatever the start method, all share one state.",
         note=NoteFact((244, 252), ["first", "second"], pattern=r"^\[(\w+)\] e\d is set$"),
     ),
     Claim(
@@ -114,12 +116,15 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         "EVENT-08",
         SECTION,
-        "A wait(timeout) that gives back False has waited the whole timeout: each '(False)' in the transcript "
-        "stands for a full wait.",
-        "False를 돌려준 wait(timeout)은 시간 제한을 다 기다린 것이다: 실행 결과의 '(False)' 하나가 한 번의 "
-        "온전한 기다림이다.",
+        "In the note's example, where no event is ever cleared, a wait(timeout) that gives back False has "
+        "waited the whole timeout: each '(False)' in the transcript stands for a full wait.",
+        "이벤트를 한 번도 clear()하지 않는 노트의 예제에서는, False를 돌려준 wait(timeout)은 시간 제한을 다 "
+        "기다린 것이다: 실행 결과의 '(False)' 하나가 한 번의 온전한 기다림이다.",
         Verdict.HOLDS,
-        "wait(timeout) returns False only when the condition's wait ran out of time with the flag still clear.",
+        "Event.wait returns the flag as it finds it when the condition's wait ends (synchronize.Event.wait, the "
+        "same 3.6-3.13). That wait ends at the timeout or when set() notifies it; a clear() that gets the lock "
+        "after that set() and before the woken waiter re-checks makes it return False early. The note never "
+        "clears, so its False waits are full ones.",
         note=NoteFact((236, 243), True, pattern=STATUS, extracted=[False] * 8),
     ),
 )

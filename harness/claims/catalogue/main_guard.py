@@ -50,9 +50,15 @@ DEFAULT_START_METHOD = Expectation(
     "the start method used when none is chosen",
     "spawn",
     (
-        Variation("Linux and other POSIX systems default to fork up to 3.13.", "fork", until=(3, 14), platforms=_POSIX),
         Variation(
-            "3.14 made forkserver the default where it can pass handles (gh-84559).",
+            "Linux and other POSIX systems default to fork up to 3.13 (context.py: fork unless darwin).",
+            "fork",
+            until=(3, 14),
+            platforms=_POSIX,
+        ),
+        Variation(
+            "3.14 made forkserver the default on POSIX systems other than macOS that can pass handles (gh-84559, "
+            "PR #101556): Linux's default changed, but not to spawn.",
             "forkserver",
             since=(3, 14),
             platforms=_POSIX,
@@ -103,8 +109,10 @@ CLAIMS: tuple[Claim, ...] = (
         "시작 방식을 따로 정하지 않고 예제를 그대로 실행하면 글쓴이의 Windows에서처럼 spawn이 쓰이므로, "
         "독자도 같은 실행 결과를 얻는다.",
         Verdict.VERSION,
-        "The default start method depends on the platform and version: spawn on Windows, and on macOS from 3.8; "
-        "fork on Linux up to 3.13, forkserver from 3.14.",
+        "The platform decides: Windows always spawns, Linux never does (fork up to 3.13, forkserver from 3.14, "
+        "gh-84559), so a Linux reader never runs the note's spawn in any version. Only on macOS does the version "
+        "decide (fork before 3.8, spawn from 3.8, bpo-33725), and those points, the same platform at two versions "
+        "disagreeing, make the derived verdict version-dependent rather than a caveat.",
         note=NoteFact((1, 326), "spawn", pattern=r"(set_start_method|get_context)", extracted=[]),
         expectation=DEFAULT_START_METHOD,
         start_methods=(),

@@ -123,7 +123,9 @@ CLAIMS: tuple[Claim, ...] = (
         "Although the program never calls join(), the parent waits for every child before it exits.",
         "프로그램이 join()을 호출하지 않아도 부모는 종료 전에 모든 자식을 기다린다.",
         Verdict.HOLDS,
-        "_exit_function, registered with atexit, joins every non-daemonic child still alive.",
+        "util._exit_function, registered with atexit, joins (no timeout) every child active_children() still "
+        "lists, after terminating the daemonic ones; the note's children are not daemons, so it waits for each "
+        "(the same 3.6-3.13).",
         note=NoteFact(
             (32, 69), CHILDREN, pattern=r"^\[INFO/(Process-\d+)\] process exiting with exitcode 0$", unordered=True
         ),
@@ -205,5 +207,17 @@ CLAIMS: tuple[Claim, ...] = (
             pattern=r"calling join\(\) for process (Process-\d+)$",
             extracted=["Process-2", "Process-4", "Process-5", "Process-3", "Process-1"],
         ),
+    ),
+    Claim(
+        "LOG-12",
+        SECTION,
+        "The records the parent logs itself carry the process name MainProcess, where the children's carry "
+        "their own names.",
+        "부모가 직접 남기는 로그 레코드에는 프로세스 이름 MainProcess가 붙고, 자식의 레코드에는 각자의 이름이 붙는다.",
+        Verdict.HOLDS,
+        "The format's %(processName)s is multiprocessing.current_process().name, which logging asks for each "
+        "record; in the parent that is the _MainProcess object, named 'MainProcess' (multiprocessing/process.py, "
+        "the same 3.6-3.13), under every start method.",
+        note=NoteFact((32, 69), ["MainProcess"], pattern=r"^\[\w+/((?!Process-)[\w-]+)\]", distinct=True),
     ),
 )

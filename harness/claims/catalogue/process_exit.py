@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 
-from harness.claims.catalogue.behaviour import HAS_KILL, SIGTERM_EXITCODE
+from harness.claims.catalogue.behaviour import FORKSERVER_36_LOSES_EXIT_CODE, HAS_KILL, SIGTERM_EXITCODE
 from harness.claims.model import UNDER_WINE, Claim, Expectation, NoteFact, Section, Variation, Verdict
 
 SECTION = Section("EXIT", "process_exit", "Process exit", "프로세스 종료", (112, 184))
@@ -61,8 +61,9 @@ EXITCODE_RIGHT_AFTER_TERMINATE = Expectation(
     (
         Variation(
             "Under Wine, TerminateProcess ends the child before it returns (wineserver kills its threads and "
-            "signals the process at once), so the read right after terminate() finds it ended (-SIGTERM, seen in "
-            "every try): a difference of Wine's. On Windows the termination is asynchronous and the read races it.",
+            "signals the process at once), so the read right after terminate(), a non-blocking poll "
+            "(WaitForSingleObject(handle, 0)), finds it ended (-SIGTERM, seen in every try): a difference of "
+            "Wine's. On Windows the termination is asynchronous and the read races it.",
             -signal.SIGTERM,
             platforms=("win32",),
             environments=(UNDER_WINE,),
@@ -77,6 +78,26 @@ EXITCODE_RIGHT_AFTER_TERMINATE = Expectation(
                 platforms=("win32",),
             )
             for since, until in (((3, 11, 6), (3, 11, 8)), ((3, 12, 1), (3, 12, 2)))
+        ),
+    ),
+)
+
+TERMINATED_REPR = Expectation(
+    "EXIT-15/observed",
+    "the state and exit code the terminated job's repr shows once joined (after its name, pid and parent)",
+    "stopped exitcode=-SIGTERM",
+    (
+        Variation(
+            FORKSERVER_36_LOSES_EXIT_CODE.reason + " The repr then names 255.",
+            "stopped[255]",
+            until=FORKSERVER_36_LOSES_EXIT_CODE.until,
+            start_methods=FORKSERVER_36_LOSES_EXIT_CODE.start_methods,
+        ),
+        Variation(
+            "Before 3.8 the repr puts a non-zero exit code in brackets, named after the signal without the minus: "
+            "stopped[SIGTERM] (bpo-35491 gave it the keyword form in 3.8).",
+            "stopped[SIGTERM]",
+            until=(3, 8),
         ),
     ),
 )
@@ -114,8 +135,10 @@ CLAIMS: tuple[Claim, ...] = (
         "A process that was terminated has exit code None, as the transcript's last line shows.",
         "terminate()된 프로세스의 exit code는 실행 결과의 마지막 줄처럼 None이다.",
         Verdict.WRONG,
-        "terminate() only sends the signal: once the child has ended and been joined, its exit code is -SIGTERM "
-        "(-15). The note's None is a read made right after terminate(), before the child was reaped (EXIT-10).",
+        "terminate() only sends the signal (TerminateProcess on Windows). Reading exitcode is itself a "
+        "non-blocking reap (Popen.poll: os.waitpid(pid, WNOHANG) on POSIX, WaitForSingleObject(handle, 0) on "
+        "Windows), so it is -SIGTERM (-15) from the first read after the child died, and after join() always. The "
+        "note's None is a read made right after terminate(), when the child had not died yet (EXIT-10).",
         note=NoteFact((184, 184), None, pattern=EXIT_CODE_LINE),
         expectation=SIGTERM_EXITCODE,
     ),
@@ -198,8 +221,11 @@ CLAIMS: tuple[Claim, ...] = (
         "Read right after terminate(), before the child has ended, the exit code is None (the transcript's last line).",
         "terminate() 직후 자식이 끝나기 전에 읽은 exit code는 None이다(실행 결과의 마지막 줄).",
         Verdict.VERSION,
-        "terminate() only sends the signal; exitcode stays None until the child is reaped. Windows 3.11.6-3.11.7 "
-        "and 3.12.1 set it to -15 inside terminate() (gh-110036), which 3.11.8 and 3.12.2 undid (gh-113009).",
+        "terminate() only sends the signal, and reading exitcode polls without waiting (Popen.poll, WNOHANG): None "
+        "only means the child had not died yet when read. A read right after terminate() races the child's end: "
+        "on Linux the read comes first (None); under Wine the child is already gone (-15 every time). Windows "
+        "3.11.6-3.11.7 and 3.12.1 set it to -15 inside terminate() (gh-110036), which 3.11.8 and 3.12.2 undid "
+        "(gh-113009).",
         note=NoteFact((184, 184), None, pattern=EXIT_CODE_LINE),
         expectation=EXITCODE_RIGHT_AFTER_TERMINATE,
     ),
@@ -263,5 +289,18 @@ CLAIMS: tuple[Claim, ...] = (
         "(bpo-30589).",
         note=NoteFact((182, 184), -signal.SIGTERM, mentions=("exit code",), beside=True),
         expectation=SIGTERM_EXITCODE,
+    ),
+    Claim(
+        "EXIT-15",
+        SECTION,
+        "A process that was terminated still prints as started, as kill_job does in the transcript's last line.",
+        "terminate()된 프로세스는 실행 결과 마지막 줄의 kill_job처럼 여전히 started로 출력된다.",
+        Verdict.WRONG,
+        "Once the terminated child has ended, its repr says stopped and names the signal as its exit code: "
+        "'stopped exitcode=-SIGTERM' from 3.8, 'stopped[SIGTERM]' in 3.6-3.7 (bpo-35491 changed the form; 3.6's "
+        "forkserver shows 255, bpo-30589). The note's 'started' is the repr read right after terminate(), before "
+        "the child had died (EXIT-10).",
+        note=NoteFact((184, 184), "started", pattern=r"<Process\(kill_job, (\w+)\)> exit code"),
+        expectation=TERMINATED_REPR,
     ),
 )
