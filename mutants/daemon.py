@@ -203,20 +203,37 @@ def join_returns_exitcode():
     _process.BaseProcess.join = join
 
 
+def _detached_spawnv_passfds(spawnv_passfds):
+    """util.spawnv_passfds, but a fork server started from a child process is started through a
+    process that exits at once: the server is orphaned, no longer the child of the process using it."""
+
+    def detached(path, args, passfds):
+        if _in_main_process() or not any("multiprocessing.forkserver import main" in str(a) for a in args):
+            return spawnv_passfds(path, args, passfds)
+        r, w = os.pipe()
+        middle = os.fork()
+        if middle == 0:
+            code = 1
+            try:
+                os.close(r)
+                os.write(w, str(spawnv_passfds(path, args, passfds)).encode("ascii"))
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(w)
+        with os.fdopen(r, "rb") as reader:
+            server = reader.read()
+        os.waitpid(middle, 0)
+        return int(server)
+
+    return detached
+
+
 @mutant(
-    "identity-not-nested",
+    "daemon-child-not-a-descendant",
     claims=("DAEMON-11",),
-    description="a process's identity (and default name) does not extend its parent's: Process-1's child is "
-    "Process-1, not Process-1:1",
+    description="a child process's fork server is detached (started through a process that exits at once): the "
+    "daemon's child, forked by it, is no longer a descendant of the daemon or of the main process (forkserver)",
 )
-def identity_not_nested():
-    original = _process.BaseProcess.__init__
-
-    def __init__(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        named = self._name != type(self).__name__ + "-" + ":".join(str(i) for i in self._identity)
-        self._identity = self._identity[-1:]
-        if not named:
-            self._name = type(self).__name__ + "-" + ":".join(str(i) for i in self._identity)
-
-    _process.BaseProcess.__init__ = __init__
+def daemon_child_not_a_descendant():
+    _util.spawnv_passfds = _detached_spawnv_passfds(_util.spawnv_passfds)

@@ -237,3 +237,37 @@ def log_main_process_renamed():
     # process.py deletes the class once it has made the main process; a spawned child is renamed by prepare().
     if type(main).__name__ == "_MainProcess":
         main._name = "Main"
+
+
+class _NoWait(object):
+    """A child as _exit_function sees it, whose join() returns at once."""
+
+    def __init__(self, process):
+        self._process = process
+
+    def __getattr__(self, name):
+        return getattr(self._process, name)
+
+    def join(self, timeout=None):
+        return self._process.join(0)
+
+
+class _FirstWaitedFor(object):
+    """active_children() for _exit_function: only the first non-daemonic child is really waited for."""
+
+    def __init__(self, active_children):
+        self._active_children = active_children
+
+    def __call__(self):
+        children = self._active_children()
+        first = next((p for p in children if not p.daemon), None)
+        return [p if p is first or p.daemon else _NoWait(p) for p in children]
+
+
+@mutant(
+    "log-exit-waits-for-one-child",
+    claims=("LOG-06",),
+    description="at exit the parent logs a join for every child but waits only for the first non-daemonic one",
+)
+def log_exit_waits_for_one_child():
+    _exit_function_defaults(active_children=_FirstWaitedFor)

@@ -14,7 +14,8 @@ Variants:
                 on a pipe whose only writer was the parent, and exits by itself
   join_timeout  join(timeout) returns while the child still runs; join() then
                 waits until the child has finished
-  daemon_child  a daemonic child tries to start a child of its own
+  daemon_child  a daemonic child tries to start a child of its own; each process that runs
+                records its pid and its parent's as the OS reports them ("lineage")
   orphan_chain  child -> grandchild; the child is ended by a signal
                 (--middle plain: the parent calls terminate() on a non-daemonic
                 child; --middle daemon: the child is daemonic, which needs -O,
@@ -24,6 +25,7 @@ Variants:
                 start() on another
 """
 
+import importlib
 import logging
 import multiprocessing
 import os
@@ -262,8 +264,29 @@ def join_timeout(args):
 # --- daemon_child ----------------------------------------------------------------
 
 
+def fork_server_used():
+    """Under forkserver, the fork server this process started (and that forked its child): its pid, and
+    this process's pid as its parent if the OS agrees (waitpid() accepts only one's own children)."""
+    if multiprocessing.get_start_method() != "forkserver":
+        return None
+    pid = importlib.import_module("multiprocessing.forkserver")._forkserver._forkserver_pid
+    if pid is None:  # it started no process
+        return None
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return {"pid": pid, "parent": None}
+    return {"pid": pid, "parent": os.getpid()}
+
+
+def record_lineage():
+    """This process's pid and its parent's, as the OS reports them (the trace record carries the pid)."""
+    emit("lineage", ppid=parent_pid(), fork_server=fork_server_used())
+
+
 def grandchild_task():
     me = multiprocessing.current_process()
+    record_lineage()
     # _identity holds one number per generation below the main process: (1, 1) for Process-1:1.
     emit("grandchild-ran", "[%s] grandchild running" % me.name, daemon=me.daemon, generation=len(me._identity))
 
@@ -283,6 +306,7 @@ def would_be_parent():
             optimize=sys.flags.optimize,
         )
         return
+    record_lineage()
     g.join(WAIT_LIMIT)
     emit("grandchild-joined", name=g.name, exitcode=g.exitcode, daemon=me.daemon, optimize=sys.flags.optimize)
 
@@ -291,6 +315,7 @@ def daemon_child(args):
     p = multiprocessing.Process(target=would_be_parent)
     p.daemon = True
     p.start()
+    record_lineage()
     p.join()
     emit("child-joined", name=p.name, exitcode=p.exitcode)
 
@@ -401,7 +426,7 @@ EVENTS = {
     "document": ("child-start", "child-exit", "joining", "join-returned", "main-returns", "exit-status"),
     "lifetime": ("child-running", "child-released", "orphaned", "release-sent", "exit-status", "main-returns"),
     "join_timeout": ("child-finishes", "timed-join-returned", "releasing", "join-returned"),
-    "daemon_child": ("grandchild-ran", "start-refused", "grandchild-joined", "child-joined"),
+    "daemon_child": ("grandchild-ran", "start-refused", "grandchild-joined", "child-joined", "lineage"),
     "orphan_chain": (
         "grandchild-ready",
         "grandchild-orphaned",

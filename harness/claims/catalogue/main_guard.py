@@ -120,14 +120,18 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         "GUARD-04",
         SECTION,
-        "The note's transcripts were made on Windows, that is with the spawn start method, by a Python of "
-        "3.7 or older.",
-        "노트의 실행 결과는 Windows에서, 곧 spawn 시작 방식으로, 3.7 이하의 Python으로 만든 것이다.",
-        Verdict.HOLDS,
-        "Its pids (14484, 15756, 17868) are multiples of 4, as Windows gives out and POSIX systems do not "
-        "(only 1 in 4 would be by chance, so all three by chance: 1 in 64); Windows has only spawn; and its "
-        "reprs have the <Process(name, state)> form of 3.6/3.7 (EXIT-09).",
-        note=NoteFact((167, 184), True, pattern=r"pid : (\d+)$", extracted=[14484, 15756, 17868, 14484, 15756]),
+        "(Beside GUARD-03: the note does not say where its transcripts come from.) The note's transcripts were "
+        "made on Windows, that is with the spawn start method, by a Python of 3.7 or older.",
+        "(GUARD-03 옆에서: 노트는 실행 결과를 어디서 만들었는지 말하지 않는다) 노트의 실행 결과는 "
+        "Windows에서, 곧 spawn 시작 방식으로, 3.7 이하의 Python으로 만든 것이다.",
+        Verdict.OPINION,
+        "An inference about the author's machine, which no run here can observe: its pids (14484, 15756, 17868) "
+        "are multiples of 4, as Windows gives out and POSIX systems do not (all three by chance: 1 in 64); Windows "
+        "has only spawn; and its reprs have the <Process(name, state)> form of 3.6/3.7 (EXIT-09). The pids are a "
+        "cited fact, checked against the note by tests/test_note.py.",
+        note=NoteFact(
+            (167, 184), True, pattern=r"pid : (\d+)$", extracted=[14484, 15756, 17868, 14484, 15756], beside=True
+        ),
         start_methods=(),
     ),
 )
