@@ -4,7 +4,9 @@
 call time, so patching that class reaches every context and start method.
 """
 
+import multiprocessing
 import multiprocessing.synchronize
+import multiprocessing.util
 import os
 
 from mutants import mutant
@@ -99,6 +101,81 @@ def event_clear_not_shared():
         self._mpspec_cleared_in = os.getpid()  # the shared semaphore is left as it is
 
     event.is_set = is_set
+    event.set = set_
+    event.clear = clear
+
+
+@mutant(
+    "event-wait-consumes-for-the-waiter",
+    claims=("EVENT-03",),
+    description="a wait() that returns True consumes the event for the waiting process: is_set() there says False "
+    "afterwards (an auto-reset event, as the waiter sees it; the shared flag stays set for the others)",
+)
+def event_wait_consumes_for_the_waiter():
+    event = _event()
+    original_wait = event.wait
+    original_is_set = event.is_set
+    original_set = event.set
+    original_clear = event.clear
+
+    def wait(self, timeout=None):
+        result = original_wait(self, timeout)
+        if result:
+            self._mpspec_consumed_in = os.getpid()
+        return result
+
+    def is_set(self):
+        if self.__dict__.get("_mpspec_consumed_in") == os.getpid():
+            return False
+        return original_is_set(self)
+
+    def set_(self):
+        self.__dict__.pop("_mpspec_consumed_in", None)
+        original_set(self)
+
+    def clear(self):
+        self.__dict__.pop("_mpspec_consumed_in", None)
+        original_clear(self)
+
+    event.wait = wait
+    event.is_set = is_set
+    event.set = set_
+    event.clear = clear
+
+
+@mutant(
+    "event-set-undone-when-its-setter-exits",
+    claims=("EVENT-06",),
+    description="a set() made in a child process is undone when that child exits normally, like a System V "
+    "semaphore operation made with SEM_UNDO: the flag a child raised goes down with it",
+)
+def event_set_undone_when_its_setter_exits():
+    event = _event()
+    original_set = event.set
+    original_clear = event.clear
+    held = {}  # pid -> the events this process set and has not cleared since
+
+    def undo(pid):
+        for flag in held.pop(pid, []):
+            original_clear(flag)
+
+    def set_(self):
+        original_set(self)
+        if getattr(multiprocessing.current_process(), "_parent_pid", None) is None:
+            return  # the main process: nothing undoes its set()
+        pid = os.getpid()
+        if pid not in held:
+            held[pid] = []
+            multiprocessing.util.Finalize(None, undo, args=(pid,), exitpriority=0)
+        if self not in held[pid]:
+            held[pid].append(self)
+
+    def clear(self):
+        mine = held.get(os.getpid(), [])
+        if self in mine:
+            mine.remove(self)
+        original_clear(self)
+
     event.set = set_
     event.clear = clear
 
