@@ -203,8 +203,6 @@ def state_peer(flag, conn):
     emit("set", "[%s] set()" % _me())
     flag.set()
     conn.send("set")
-    # Stay until the parent has read the flag: it reads it while its setter is alive.
-    _recv(conn, "parent's last check")
 
 
 def state(args):
@@ -223,7 +221,6 @@ def state(args):
     if _recv(mine, "child's set()") is not None:
         _report(flag, "after child's set")
         _report_wait(flag, "after child's set")
-        mine.send("checked")
     peer.join(WAIT_LIMIT)
     emit("exit", "exit", exitcodes={peer.name: peer.exitcode})
 
