@@ -17,6 +17,7 @@ import multiprocessing.reduction
 import os
 import pickle
 import queue
+import warnings
 
 from mutants import mutant
 
@@ -232,6 +233,38 @@ def pipe_echoes_to_sender():
     base.send = send
     base.recv = recv
     base.poll = poll
+
+
+@mutant(
+    "pipe-sent-by-a-courier",
+    claims=("COMM-09",),
+    description="Connection.send() hands each message to a courier process, forked for it, which pickles and "
+    "writes it: a third process takes part in every exchange (POSIX; nothing changes where there is no fork)",
+)
+def pipe_sent_by_a_courier():
+    if not hasattr(os, "fork"):
+        return
+    base = multiprocessing.connection._ConnectionBase
+    original = base.send
+
+    def send(self, obj):
+        self._check_closed()  # what send() refuses, it refuses in the caller, as before
+        self._check_writable()
+        with warnings.catch_warnings():  # 3.12+: fork() in a process with threads warns on stderr
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                original(self, obj)
+                code = 0
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            raise OSError("the courier could not send the message")
+
+    base.send = send
 
 
 @mutant(

@@ -4,6 +4,7 @@
 call time, so patching that class reaches every context and start method.
 """
 
+import multiprocessing
 import multiprocessing.synchronize
 import os
 
@@ -101,6 +102,70 @@ def event_clear_not_shared():
     event.is_set = is_set
     event.set = set_
     event.clear = clear
+
+
+@mutant(
+    "event-wait-consumes-for-the-waiter",
+    claims=("EVENT-03",),
+    description="a wait() that returns True consumes the event for the waiting process: is_set() there says False "
+    "afterwards (an auto-reset event, as the waiter sees it; the shared flag stays set for the others)",
+)
+def event_wait_consumes_for_the_waiter():
+    event = _event()
+    original_wait = event.wait
+    original_is_set = event.is_set
+    original_set = event.set
+    original_clear = event.clear
+
+    def wait(self, timeout=None):
+        result = original_wait(self, timeout)
+        if result:
+            self._mpspec_consumed_in = os.getpid()
+        return result
+
+    def is_set(self):
+        if self.__dict__.get("_mpspec_consumed_in") == os.getpid():
+            return False
+        return original_is_set(self)
+
+    def set_(self):
+        self.__dict__.pop("_mpspec_consumed_in", None)
+        original_set(self)
+
+    def clear(self):
+        self.__dict__.pop("_mpspec_consumed_in", None)
+        original_clear(self)
+
+    event.wait = wait
+    event.is_set = is_set
+    event.set = set_
+    event.clear = clear
+
+
+@mutant(
+    "event-is-set-stale-after-timeout",
+    claims=("EVENT-06",),
+    description="in a child process, after a wait(timeout) that ran out, is_set() keeps answering False until the "
+    "child's next wait() on the event: a set() landing in between is not seen by the loop's test",
+)
+def event_is_set_stale_after_timeout():
+    event = _event()
+    original_wait = event.wait
+    original_is_set = event.is_set
+
+    def wait(self, timeout=None):
+        result = original_wait(self, timeout)
+        in_child = getattr(multiprocessing.current_process(), "_parent_pid", None) is not None
+        self._mpspec_timed_out_in = os.getpid() if in_child and not result else None
+        return result
+
+    def is_set(self):
+        if self.__dict__.get("_mpspec_timed_out_in") == os.getpid():
+            return False
+        return original_is_set(self)
+
+    event.wait = wait
+    event.is_set = is_set
 
 
 @mutant(

@@ -26,6 +26,7 @@ Variants (the producer is "set_data", the consumer "get_data", as in the note):
 """
 
 import multiprocessing
+import os
 import queue
 import threading
 
@@ -225,17 +226,38 @@ def copy_variant(args):
 # --- pipe --------------------------------------------------------------------
 
 
+class Stamped(object):
+    """A message that records the pid of the process that pickles it (inside
+    Connection.send()) and of the one that unpickles it (inside recv()): who
+    used the pipe, as multiprocessing did it, not as the scenario names it."""
+
+    def __init__(self, text, sent_by=None, received_by=None):
+        self.text = text
+        self.sent_by = sent_by
+        self.received_by = received_by
+
+    def __reduce__(self):
+        return (arrived, (self.text, os.getpid()))
+
+    def facts(self):
+        return {"message": self.text, "sent_by": self.sent_by, "received_by": self.received_by}
+
+
+def arrived(text, sent_by):
+    return Stamped(text, sent_by, os.getpid())
+
+
 def say_sent():
     emit("sent", "[%s] send a message to pipe %s:" % (me(), GREETING), message=GREETING)
 
 
 def talker(end, one_way_sender, waiting_for_reply):
-    end.send(GREETING)
+    end.send(Stamped(GREETING))
     say_sent()
     emit("own-end-poll", pending=end.poll(0))
     emit("awaiting-reply")
     waiting_for_reply.set()
-    emit("reply", message=end.recv())
+    emit("reply", **end.recv().facts())
 
     one_way_sender.send("one way")
     try:
@@ -244,7 +266,7 @@ def talker(end, one_way_sender, waiting_for_reply):
         emit("recv-on-send-only", raised=exception_facts(exc))
     else:
         emit("recv-on-send-only", raised=None)
-    end.send("last word")
+    end.send(Stamped("last word"))
 
 
 def ends_facts(pair):
@@ -261,19 +283,20 @@ def pipe_variant(args):
     waiting_for_reply = multiprocessing.Event()
     child = multiprocessing.Process(name="child", target=talker, args=(child_end, send_only, waiting_for_reply))
     child.start()
+    emit("parties", parent=os.getpid(), child=child.pid)
 
     message = parent_end.recv()
     # Printing waits until the child has printed (it signals after that), so
     # the two lines cannot mix; the note's order is not otherwise given.
     wait_for(waiting_for_reply, "talker to wait for a reply")
-    emit("received", "received message : %s" % message, message=message)
+    emit("received", "received message : %s" % message.text, **message.facts())
 
     # The parent holds a copy of the child's end too. What it sends there goes
     # to parent_end, never to the child, who is waiting on that same end.
-    child_end.send("from the shared end")
-    emit("shared-end-delivery", message=parent_end.recv())
+    child_end.send(Stamped("from the shared end"))
+    emit("shared-end-delivery", **parent_end.recv().facts())
     emit("replying", message="reply")
-    parent_end.send("reply")
+    parent_end.send(Stamped("reply"))
 
     emit("one-way", message=receive_only.recv())
     try:
@@ -286,7 +309,7 @@ def pipe_variant(args):
     join_all([child])
     # The child has exited, so its copy of child_end is closed; its last
     # message is still there to read.
-    emit("after-exit", message=parent_end.recv())
+    emit("after-exit", **parent_end.recv().facts())
     emit("peer-copy-open-poll", ready=parent_end.poll(EMPTY_TIMEOUT))
     child_end.close()  # the last copy of the peer end; nothing is left to read
     try:
@@ -324,7 +347,7 @@ def pipe_late_print(args):
 
 
 def sender(end):
-    end.send(me())
+    end.send(Stamped(me()))
     emit("sent", message=me())
 
 
@@ -333,11 +356,12 @@ def pipe_shared(args):
     children = [multiprocessing.Process(name=name, target=sender, args=(child_end,)) for name in ("child", "second")]
     for child in children:
         child.start()
+    emit("parties", parent=os.getpid(), **{child.name: child.pid for child in children})
     for _ in children:
         if not parent_end.poll(WAIT_LIMIT):
             emit("wait-timeout", waiting_for="a child's message")
             break
-        emit("received", message=parent_end.recv())
+        emit("received", **parent_end.recv().facts())
     join_all(children)
 
 
@@ -350,6 +374,7 @@ EVENTS = {
     "copy": ("echo-got", "echo-changed", "snapshot", "echoed", "original-after", "joined"),
     "pipe": (
         "pipe-made",
+        "parties",
         "sent",
         "own-end-poll",
         "awaiting-reply",
@@ -367,7 +392,7 @@ EVENTS = {
         "recv-after-close",
     ),
     "pipe-late-print": ("sent", "received", "joined"),
-    "pipe-shared": ("sent", "received", "joined"),
+    "pipe-shared": ("parties", "sent", "received", "joined"),
 }
 
 if __name__ == "__main__":

@@ -8,9 +8,10 @@ Variants:
   chain   the document's relay: the parent sets e1, "first" sees it and then
           sets e2, "second" sees e2.  Each child reports at least one timed-out
           wait before the parent sets e1, and "first" holds e2 back until
-          "second" has timed out once more while e1 was already set.  Once a
+          "second" has timed out once more after "first" noticed e1.  Once a
           child has sent its handshake, its next wait is long (WAIT_LIMIT), so
           it is that wait, not the loop's is_set() test, that sees the flag.
+          Right after each wait, the child reads both events' is_set().
   state   set() and clear() done in one process change is_set() and wait()
           in the other (parent and child alternate over a pipe)
   gap     the document's loop left at the wrong moment: "first" is paused once
@@ -20,6 +21,7 @@ Variants:
 """
 
 import multiprocessing
+import threading
 import time
 
 from scenarios._cli import WAIT_LIMIT, run_main, wait_for
@@ -34,7 +36,7 @@ def _me():
     return multiprocessing.current_process().name
 
 
-def poll_flag(flag, label, next_wait=None, after_false=None):
+def poll_flag(flag, label, next_wait=None, after_false=None, watch=()):
     """The document's polling loop: while ``flag`` is clear, wait a while and
     print what wait() returned.
 
@@ -44,6 +46,8 @@ def poll_flag(flag, label, next_wait=None, after_false=None):
     returns ``(timeout, extra trace data)``; ``history`` lists the earlier
     waits' ``(result, extra)``.  ``after_false(history)`` runs right after a
     timed-out wait is reported, before the loop's is_set() test.
+    ``watch`` lists ``(name, event)``: right after each wait returns, this
+    process reads their is_set() (``seen``), the events' state as it sees it.
     """
     deadline = time.monotonic() + WAIT_LIMIT
     history = []
@@ -55,6 +59,7 @@ def poll_flag(flag, label, next_wait=None, after_false=None):
         began = time.monotonic()
         result = flag.wait(timeout)
         waited = time.monotonic() - began
+        seen = dict((name, event.is_set()) for name, event in watch)
         emit(
             "status",
             "[%s] event status : (%s)" % (_me(), result),
@@ -62,6 +67,7 @@ def poll_flag(flag, label, next_wait=None, after_false=None):
             result=result,
             timeout=timeout,
             waited=waited,
+            seen=seen,
             **extra,
         )
         history.append((result, extra))
@@ -80,48 +86,71 @@ def poll_flag(flag, label, next_wait=None, after_false=None):
 # is_set() test and before the wait: the flag cannot be set inside the gap
 # between a timed-out wait and that test (the "gap" variant shows why that
 # matters), and the wait after the handshake is long enough to see the set.
+# The handshakes are Events of their own: no child's next step depends on
+# the state of e1 or e2, so what the children read of those is theirs to see.
 
 
-def relay_first(e1, e2, polled, second_late):
+def relay_first(e1, e2, gates):
+    polled, noticed, second_late, both_done = gates
+
     def next_wait(history):
         if not history:
             return POLL, {}  # times out: the parent waits for ``polled``
         polled.set()
         return WAIT_LIMIT, {}
 
-    if poll_flag(e1, "e1", next_wait):
+    if poll_flag(e1, "e1", next_wait, watch=(("e1", e1), ("e2", e2))):
+        noticed.set()
         # Stands in for the document's pause before setting e2: hold e2 back
-        # until "second" has been seen timing out while e1 was already set.
-        wait_for(second_late, "second to time out after e1 was set")
+        # until "second" has timed out once more after "first" noticed e1.
+        wait_for(second_late, "second to time out after first noticed e1")
         emit("set", "[%s] set e2" % _me(), flag="e2")
         e2.set()
+        # Stay until "second" is done with e2, so what it reads of e2 is read
+        # while the setter is alive; the parent reads e2 once more after.
+        meet(both_done, "second to see e2")
 
 
-def relay_second(e2, e1, polled, second_late):
+def relay_second(e2, e1, gates):
+    polled, first_noticed, second_late, both_done = gates
+
     def next_wait(history):
-        # Read before waiting: a False result then covers a whole wait made
-        # while e1 was already set.
-        extra = {"e1_set_before": e1.is_set()}
         if not history:
-            return POLL, extra
+            return POLL, {}
         polled.set()
-        if history[-1][1]["e1_set_before"]:
+        if history[-1][1].get("late"):
+            # A whole wait began after "first" noticed e1 and returned False.
             second_late.set()
-            return WAIT_LIMIT, extra
-        return POLL, extra
+            return WAIT_LIMIT, {}
+        if first_noticed.is_set():
+            return POLL, {"late": True}
+        return POLL, {}
 
-    poll_flag(e2, "e2", next_wait)
+    poll_flag(e2, "e2", next_wait, watch=(("e1", e1), ("e2", e2)))
+    meet(both_done, "first to meet after e2 was seen")
+
+
+def meet(barrier, what):
+    """Both children pass together (a Barrier: no flag left behind by either)."""
+    try:
+        barrier.wait(WAIT_LIMIT)
+    except threading.BrokenBarrierError:
+        emit("wait-timeout", waiting_for=what)
 
 
 def chain(args):
     e1 = multiprocessing.Event()
     e2 = multiprocessing.Event()
-    first_polled = multiprocessing.Event()
-    second_polled = multiprocessing.Event()
-    second_late = multiprocessing.Event()
-    first = multiprocessing.Process(name="first", target=relay_first, args=(e1, e2, first_polled, second_late))
+    first_polled, second_polled = multiprocessing.Event(), multiprocessing.Event()
+    noticed, second_late = multiprocessing.Event(), multiprocessing.Event()
+    both_done = multiprocessing.Barrier(2)
+    first = multiprocessing.Process(
+        name="first", target=relay_first, args=(e1, e2, (first_polled, noticed, second_late, both_done))
+    )
     first.start()
-    second = multiprocessing.Process(name="second", target=relay_second, args=(e2, e1, second_polled, second_late))
+    second = multiprocessing.Process(
+        name="second", target=relay_second, args=(e2, e1, (second_polled, noticed, second_late, both_done))
+    )
     second.start()
     emit("waiting", "wait...")
     wait_for(first_polled, "first to time out once")
@@ -130,7 +159,13 @@ def chain(args):
     e1.set()
     first.join(WAIT_LIMIT)
     second.join(WAIT_LIMIT)
-    emit("exit", "exit", exitcodes={first.name: first.exitcode, second.name: second.exitcode})
+    # Read by the parent once both children have exited: what is left of e2.
+    emit(
+        "exit",
+        "exit",
+        exitcodes={first.name: first.exitcode, second.name: second.exitcode},
+        e2_set=e2.is_set(),
+    )
 
 
 # --- state -----------------------------------------------------------------

@@ -230,31 +230,62 @@ def test_pipe_message_sent_by_child_is_received_by_parent(run_scenario, start_me
     observe([sent["message"], received["message"]])
 
 
+def deliveries(r: RunResult, *events: str) -> list[tuple[str, int, int]]:
+    """Each message taken off the pipe: its text, the pid that pickled it (send), the pid that unpickled it (recv)."""
+    return [(e["message"], e["sent_by"], e["received_by"]) for e in r.trace if e.event in events]
+
+
+def pids_that_used_it(used: list[tuple[str, int, int]]) -> int:
+    """How many processes pickled or unpickled a message of the pipe."""
+    return len({pid for _, sent_by, received_by in used for pid in (sent_by, received_by)})
+
+
 @pytest.mark.claim("COMM-09")
 def test_pipe_has_two_ends_and_sender_does_not_see_its_message(run_scenario, start_method, observe):
-    """Exactly two ends, used by the parent and the child; right after sending, nothing waits at the sending end."""
+    """Exactly two ends; every message on them was sent and received by the parent or the child, by pid."""
     r = pipe_run(run_scenario, start_method)
     made = r.trace.one("pipe-made")
     assert (len(made["duplex"]), len(made["one_way"])) == (2, 2)
     assert r.trace.one("own-end-poll", "child")["pending"] is False
-    observe(len({e.process for e in r.trace if e.event in ("sent", "received")}))
+    used = deliveries(r, "received", "shared-end-delivery", "reply", "after-exit")
+    observe(pids_that_used_it(used))
+    # The pids as the OS gives them: Process.pid and os.getpid() in the parent, os.getpid() in the child.
+    parties = r.trace.one("parties", "MainProcess")
+    parent, child = parties["parent"], parties["child"]
+    assert (parent, child) == (parties.pid, r.trace.one("sent", "child").pid)
+    assert parent != child
+    assert used == [
+        (GREETING, child, parent),
+        ("from the shared end", parent, parent),
+        ("reply", parent, child),
+        ("last word", child, parent),
+    ]
 
 
 @pytest.mark.claim("COMM-09")
 def test_one_end_can_be_shared_and_messages_go_to_the_other_end_only(run_scenario, start_method):
     """The parent also sends on the child's end: it arrives at the parent's end, never at the waiting child."""
     r = pipe_run(run_scenario, start_method)
-    assert r.trace.one("shared-end-delivery", "MainProcess")["message"] == "from the shared end"
+    parent = r.trace.one("parties", "MainProcess")["parent"]
+    assert deliveries(r, "shared-end-delivery") == [("from the shared end", parent, parent)]
     assert r.trace.one("reply", "child")["message"] == "reply"
     assert r.trace.one("after-exit", "MainProcess")["message"] == "last word"
 
 
 @pytest.mark.claim("COMM-09")
 def test_a_third_process_can_use_a_copied_end(run_scenario, start_method, observe):
-    """Two children holding copies of one end both send on it; the parent receives both messages."""
+    """Two children holding copies of one end both send on it; the parent receives both messages, by pid."""
     r = pipe_run(run_scenario, start_method, variant="pipe-shared", children=("child", "second"))
-    assert sorted(e["message"] for e in r.trace.named("received", "MainProcess")) == ["child", "second"]
-    observe(len({e.process for e in r.trace if e.event in ("sent", "received")}), condition=THIRD_PARTY)
+    used = sorted(deliveries(r, "received"))
+    observe(pids_that_used_it(used), condition=THIRD_PARTY)
+    parties = r.trace.one("parties", "MainProcess")
+    parent = parties["parent"]
+    assert parent == parties.pid
+    assert {name: r.trace.one("sent", name).pid for name in ("child", "second")} == {
+        "child": parties["child"],
+        "second": parties["second"],
+    }
+    assert used == [("child", parties["child"], parent), ("second", parties["second"], parent)]
 
 
 @pytest.mark.claim("COMM-10")
