@@ -15,6 +15,17 @@ def _event():
     return multiprocessing.synchronize.Event
 
 
+def _hidden_where_marked(mark, original_is_set):
+    """is_set() that says False in the process whose pid the event carries under ``mark``."""
+
+    def is_set(self):
+        if self.__dict__.get(mark) == os.getpid():
+            return False
+        return original_is_set(self)
+
+    return is_set
+
+
 @mutant(
     "event-wait-timeout-returns-none",
     claims=("EVENT-02", "EVENT-03", "EVENT-06"),
@@ -86,12 +97,6 @@ def event_clear_not_shared():
     original_is_set = event.is_set
     original_set = event.set
 
-    def cleared_here(self):
-        return self.__dict__.get("_mpspec_cleared_in") == os.getpid()
-
-    def is_set(self):
-        return False if cleared_here(self) else original_is_set(self)
-
     def set_(self):
         self.__dict__.pop("_mpspec_cleared_in", None)
         original_set(self)
@@ -99,7 +104,7 @@ def event_clear_not_shared():
     def clear(self):
         self._mpspec_cleared_in = os.getpid()  # the shared semaphore is left as it is
 
-    event.is_set = is_set
+    event.is_set = _hidden_where_marked("_mpspec_cleared_in", original_is_set)
     event.set = set_
     event.clear = clear
 
@@ -123,11 +128,6 @@ def event_wait_consumes_for_the_waiter():
             self._mpspec_consumed_in = os.getpid()
         return result
 
-    def is_set(self):
-        if self.__dict__.get("_mpspec_consumed_in") == os.getpid():
-            return False
-        return original_is_set(self)
-
     def set_(self):
         self.__dict__.pop("_mpspec_consumed_in", None)
         original_set(self)
@@ -137,7 +137,7 @@ def event_wait_consumes_for_the_waiter():
         original_clear(self)
 
     event.wait = wait
-    event.is_set = is_set
+    event.is_set = _hidden_where_marked("_mpspec_consumed_in", original_is_set)
     event.set = set_
     event.clear = clear
 
@@ -159,13 +159,8 @@ def event_is_set_stale_after_timeout():
         self._mpspec_timed_out_in = os.getpid() if in_child and not result else None
         return result
 
-    def is_set(self):
-        if self.__dict__.get("_mpspec_timed_out_in") == os.getpid():
-            return False
-        return original_is_set(self)
-
     event.wait = wait
-    event.is_set = is_set
+    event.is_set = _hidden_where_marked("_mpspec_timed_out_in", original_is_set)
 
 
 @mutant(

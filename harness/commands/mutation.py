@@ -1,26 +1,5 @@
-"""``python -m harness mutation``: does every claim's test suite bite, and does every prediction count?
-
-    python -m harness mutation                  everything (baselines, canary, all mutants)
-    python -m harness mutation NAME [NAME...]   baselines, canary and the named mutants
-    python -m harness mutation --list           every mutant, with the claims it concerns
-    python -m harness mutation --jobs 2         pytest runs side by side (default: the number of cores)
-    python -m harness mutation -- -x            extra pytest arguments after --
-
-Three kinds of mutant, each run as a fresh ``pytest`` on the claims it concerns:
-
-- behaviour (``mutants/``): ``multiprocessing`` changed, applied at interpreter
-  start-up through ``mutants/_inject`` on PYTHONPATH (pytest, scenarios, their
-  children, forkserver servers); run with ``--claim-failfast`` so a mutant that
-  hangs costs one deadline per claim, not one per test;
-- note (``NOTE_MUTANTS``): the study note changed, given as ``--note``;
-- prediction (``harness.selfcheck.prediction_mutants``): one prediction of the catalogue
-  changed, run on the interpreters here where the change is observable; the
-  others are listed with the reason.
-
-The check passes when the baselines are green, the canary is killed, every
-behaviour and note mutant is killed, every testable claim killed a mutant of its
-own, and every observable prediction mutant made the suite fail.
-"""
+"""``python -m harness mutation [NAME ...] [--list] [--jobs N] [--note PATH] [-- PYTEST ARGS]``: the
+mutation self-check (``harness.selfcheck.mutation`` says what it runs and when it passes)."""
 
 from __future__ import annotations
 
